@@ -1,0 +1,1174 @@
+//! The compiled checker.
+
+use crate::error::{Error, ErrorKind};
+use crate::expand::Vocabulary;
+use crate::matcher::{Hit, PhraseSet, PhraseSetBuilder};
+use crate::pack::Pack;
+use crate::report::{Edit, Finding, Report, Suggestion};
+use crate::rule::{Channel, Match, Near, PatternScope, Place, Rule};
+use crate::text::{Prepared, ScopeConfig};
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use std::cell::RefCell;
+use std::ops::Range;
+use std::sync::Arc;
+
+/// Largest compiled size of one pattern.
+const PATTERN_SIZE_LIMIT: usize = 2 << 20;
+
+/// Options for one check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct CheckOptions {
+    /// The reply's channel (default email).
+    pub channel: Channel,
+}
+
+impl CheckOptions {
+    /// Options for a reply sent on `channel`.
+    pub fn channel(channel: Channel) -> CheckOptions {
+        CheckOptions { channel }
+    }
+}
+
+/// Builds a [`Checker`] from the default pack, another base pack, and
+/// packs layered over it.
+#[derive(Debug, Clone, Default)]
+pub struct CheckerBuilder {
+    base: Option<Pack>,
+    layers: Vec<Pack>,
+}
+
+impl CheckerBuilder {
+    /// Uses `pack` as the base instead of the default pack.
+    pub fn base(mut self, pack: Pack) -> Self {
+        self.base = Some(pack);
+        self
+    }
+
+    /// Layers `pack` over the base (and over earlier layers).
+    pub fn layer(mut self, pack: Pack) -> Self {
+        self.layers.push(pack);
+        self
+    }
+
+    /// Resolves the packs and compiles them.
+    ///
+    /// # Errors
+    ///
+    /// Any error of [`Pack::layer`], and patterns, phrases or references
+    /// that do not compile.
+    pub fn build(self) -> Result<Checker, Error> {
+        let mut pack = match self.base {
+            Some(p) => p,
+            None => Pack::default_pack()?,
+        };
+        for layer in self.layers {
+            pack.layer(layer)?;
+        }
+        Checker::from_pack(pack)
+    }
+}
+
+/// A rule pack compiled for checking: immutable, `Send + Sync`, and cheap
+/// to clone (it is an `Arc` inside).
+///
+/// Build it once and check many replies with it; building compiles every
+/// phrase into one automaton and every pattern into a regex.
+#[derive(Clone)]
+pub struct Checker {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Checker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Checker")
+            .field("rules", &self.inner.defs.len())
+            .field("phrases", &self.inner.phrases.literals().len())
+            .finish()
+    }
+}
+
+struct Inner {
+    pack: Pack,
+    defs: Vec<Rule>,
+    rules: Vec<Compiled>,
+    phrases: PhraseSet,
+    scope: ScopeConfig,
+    /// Pre-filter for text-scope patterns that have no `requires`.
+    text_set: Option<RegexSet>,
+}
+
+struct Compiled {
+    /// Reports findings.
+    report: bool,
+    /// Runs (reports, or feeds an enabled condition).
+    active: bool,
+    channels: Vec<Channel>,
+    kind: Kind,
+    exceptions: Vec<CException>,
+    phrase_suggest: Vec<Vec<String>>,
+    keep_case: Vec<String>,
+}
+
+enum Kind {
+    Span {
+        slot: u32,
+        patterns: Vec<CPattern>,
+        requires: Option<u32>,
+    },
+    Requirement {
+        slot: u32,
+        patterns: Vec<Regex>,
+        min_sentences: usize,
+        at: Place,
+        fix_at: Place,
+    },
+    Condition {
+        if_rules: Vec<usize>,
+        if_slot: u32,
+        if_patterns: Vec<Regex>,
+        unless_slot: u32,
+        unless_patterns: Vec<Regex>,
+    },
+    Capitals(Caps),
+}
+
+struct CPattern {
+    re: Regex,
+    scope: PatternScope,
+    suggest: Vec<String>,
+    has_m: bool,
+    /// Index in the text pre-filter set, if it is in it.
+    set_index: Option<usize>,
+}
+
+struct CException {
+    slot: u32,
+    patterns: Vec<Regex>,
+    near: Near,
+}
+
+struct Caps {
+    min_run: usize,
+    min_sentence_words: usize,
+    acronyms: Vec<String>,
+    label_words: Vec<String>,
+    single_quotes: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    Rule,
+    Phrase(u32),
+    Pattern(u32),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Cand {
+    range: Range<usize>,
+    source: Source,
+}
+
+#[derive(Default)]
+struct Scratch {
+    prep: Prepared,
+    hits: Vec<Vec<Hit>>,
+    cands: Vec<Vec<Cand>>,
+    occurrences: Vec<Range<usize>>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+impl Checker {
+    /// A checker for the default service pack.
+    ///
+    /// # Errors
+    ///
+    /// Only if the embedded pack were broken; its own tests rule that out.
+    pub fn new() -> Result<Checker, Error> {
+        Checker::builder().build()
+    }
+
+    /// A builder, starting from the default pack.
+    pub fn builder() -> CheckerBuilder {
+        CheckerBuilder::default()
+    }
+
+    /// Compiles a resolved pack (no default pack underneath).
+    ///
+    /// # Errors
+    ///
+    /// A pattern that does not compile or is too large, a phrase template
+    /// that is malformed, a reference to an unknown list or rule.
+    pub fn from_pack(pack: Pack) -> Result<Checker, Error> {
+        compile(pack).map(|inner| Checker {
+            inner: Arc::new(inner),
+        })
+    }
+
+    /// The resolved pack this checker was built from.
+    pub fn pack(&self) -> &Pack {
+        &self.inner.pack
+    }
+
+    /// The rules, in pack order.
+    pub fn rules(&self) -> &[Rule] {
+        &self.inner.defs
+    }
+
+    /// Every literal phrase in the automaton (after expansion), sorted.
+    pub fn literal_phrases(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self
+            .inner
+            .phrases
+            .literals()
+            .iter()
+            .map(String::as_str)
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// Checks an email reply.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let checker = tactful::Checker::new()?;
+    /// let report = checker.check("That's not my job.");
+    /// assert_eq!(report.findings()[0].rule_id(), "not-my-job");
+    /// # Ok::<(), tactful::Error>(())
+    /// ```
+    pub fn check<'a>(&'a self, text: &'a str) -> Report<'a> {
+        self.check_with(text, &CheckOptions::default())
+    }
+
+    /// Checks a reply with options (the channel).
+    pub fn check_with<'a>(&'a self, text: &'a str, options: &CheckOptions) -> Report<'a> {
+        SCRATCH.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut scratch) => self.run(text, options, &mut scratch),
+            Err(_) => self.run(text, options, &mut Scratch::default()),
+        })
+    }
+
+    fn run<'a>(&'a self, text: &'a str, options: &CheckOptions, s: &mut Scratch) -> Report<'a> {
+        let inner = &*self.inner;
+        let Scratch {
+            prep,
+            hits,
+            cands,
+            occurrences,
+        } = s;
+        prep.prepare(text, &inner.scope);
+        let slots = inner.phrases.slots();
+        if hits.len() < slots {
+            hits.resize_with(slots, Vec::new);
+        }
+        for h in hits.iter_mut() {
+            h.clear();
+        }
+        if cands.len() < inner.rules.len() {
+            cands.resize_with(inner.rules.len(), Vec::new);
+        }
+        for c in cands.iter_mut() {
+            c.clear();
+        }
+        inner.phrases.scan(&prep.norm, hits);
+        let set_matches = inner
+            .text_set
+            .as_ref()
+            .map(|set| set.matches(&prep.norm));
+
+        let channel_ok =
+            |r: &Compiled| r.active && (r.channels.is_empty() || r.channels.contains(&options.channel));
+
+        // Span rules, detectors and requirements.
+        for (i, rule) in inner.rules.iter().enumerate() {
+            if !channel_ok(rule) {
+                continue;
+            }
+            let mut found = std::mem::take(&mut cands[i]);
+            match &rule.kind {
+                Kind::Span {
+                    slot,
+                    patterns,
+                    requires,
+                } => {
+                    for h in &hits[*slot as usize] {
+                        if !prep.is_skipped(&h.range) {
+                            found.push(Cand {
+                                range: h.range.clone(),
+                                source: Source::Phrase(h.entry),
+                            });
+                        }
+                    }
+                    let required = requires.is_none_or(|r| {
+                        hits[r as usize].iter().any(|h| !prep.is_skipped(&h.range))
+                    });
+                    if required {
+                        for (k, p) in patterns.iter().enumerate() {
+                            if let (Some(idx), Some(m)) = (p.set_index, &set_matches) {
+                                if !m.matched(idx) {
+                                    continue;
+                                }
+                            }
+                            pattern_matches(prep, p, |range| {
+                                found.push(Cand {
+                                    range,
+                                    source: Source::Pattern(k as u32),
+                                })
+                            });
+                        }
+                    }
+                }
+                Kind::Capitals(caps) => caps_candidates(prep, caps, &mut found),
+                Kind::Requirement {
+                    slot,
+                    patterns,
+                    min_sentences,
+                    at,
+                    fix_at,
+                } => {
+                    if prep.sentences.len() >= *min_sentences
+                        && !requirement_met(prep, &hits[*slot as usize], patterns, *at)
+                    {
+                        let at = match fix_at {
+                            Place::End => prep.body_end,
+                            _ => prep.first_start,
+                        };
+                        found.push(Cand {
+                            range: at..at,
+                            source: Source::Rule,
+                        });
+                    }
+                }
+                Kind::Condition { .. } => {}
+            }
+            apply_exceptions(prep, hits, rule, &mut found, occurrences);
+            dedupe(&mut found);
+            cands[i] = found;
+        }
+
+        // Conditions, which may read the findings above.
+        for (i, rule) in inner.rules.iter().enumerate() {
+            let Kind::Condition {
+                if_rules,
+                if_slot,
+                if_patterns,
+                unless_slot,
+                unless_patterns,
+            } = &rule.kind
+            else {
+                continue;
+            };
+            if !channel_ok(rule) {
+                continue;
+            }
+            let mut triggers: Vec<Cand> = Vec::new();
+            for &r in if_rules {
+                triggers.extend(cands[r].iter().map(|c| Cand {
+                    range: c.range.clone(),
+                    source: Source::Rule,
+                }));
+            }
+            for h in &hits[*if_slot as usize] {
+                if !prep.is_skipped(&h.range) {
+                    triggers.push(Cand {
+                        range: h.range.clone(),
+                        source: Source::Rule,
+                    });
+                }
+            }
+            for re in if_patterns {
+                for m in re.find_iter(&prep.norm) {
+                    let range = m.range();
+                    if !range.is_empty() && !prep.is_skipped(&range) {
+                        triggers.push(Cand {
+                            range,
+                            source: Source::Rule,
+                        });
+                    }
+                }
+            }
+            apply_exceptions(prep, hits, rule, &mut triggers, occurrences);
+            if triggers.is_empty() {
+                continue;
+            }
+            let unless = hits[*unless_slot as usize]
+                .iter()
+                .any(|h| !prep.is_skipped(&h.range))
+                || unless_patterns.iter().any(|re| {
+                    re.find_iter(&prep.norm)
+                        .any(|m| !m.range().is_empty() && !prep.is_skipped(&m.range()))
+                });
+            if unless {
+                continue;
+            }
+            triggers.sort_by_key(|c| (c.range.start, std::cmp::Reverse(c.range.end)));
+            triggers.truncate(1);
+            cands[i] = triggers;
+        }
+
+        // Findings.
+        let mut findings = Vec::new();
+        for (i, rule) in inner.rules.iter().enumerate() {
+            if !rule.report {
+                continue;
+            }
+            let def = &inner.defs[i];
+            for c in &cands[i] {
+                findings.push(make_finding(text, prep, def, rule, c, i));
+            }
+        }
+        findings.sort_by_key(|(f, i): &(Finding<'a>, usize)| (f.span.start, f.span.end, *i));
+        Report {
+            text,
+            findings: findings.into_iter().map(|(f, _)| f).collect(),
+        }
+    }
+}
+
+fn make_finding<'a>(
+    text: &'a str,
+    prep: &Prepared,
+    def: &'a Rule,
+    rule: &Compiled,
+    c: &Cand,
+    index: usize,
+) -> (Finding<'a>, usize) {
+    let span = prep.original(c.range.clone());
+    let span = if span.end <= text.len() && text.is_char_boundary(span.start) && text.is_char_boundary(span.end) {
+        span
+    } else {
+        0..0
+    };
+    let matched = &text[span.clone()];
+    let templates: &[String] = match c.source {
+        Source::Phrase(e) => rule
+            .phrase_suggest
+            .get(e as usize)
+            .filter(|s| !s.is_empty())
+            .unwrap_or(&def.suggestions),
+        Source::Pattern(k) => match &rule.kind {
+            Kind::Span { patterns, .. } => patterns
+                .get(k as usize)
+                .map(|p| p.suggest.as_slice())
+                .filter(|s| !s.is_empty())
+                .unwrap_or(&def.suggestions),
+            _ => &def.suggestions,
+        },
+        Source::Rule => &def.suggestions,
+    };
+    let at_start = !c.range.is_empty() && prep.starts_sentence(c.range.start);
+    let suggestions = templates
+        .iter()
+        .map(|t| {
+            let text = if span.is_empty() {
+                t.clone()
+            } else {
+                match_case(&render(t, matched, &rule.keep_case), at_start)
+            };
+            let edit = if span.is_empty() {
+                Edit::Insert
+            } else if text.is_empty() {
+                Edit::Remove
+            } else {
+                Edit::Replace
+            };
+            Suggestion { edit, text }
+        })
+        .collect();
+    (
+        Finding {
+            rule: def,
+            severity: def.severity,
+            span,
+            matched,
+            suggestions,
+        },
+        index,
+    )
+}
+
+/// Fills a suggestion template.
+fn render(template: &str, matched: &str, keep_case: &[String]) -> String {
+    if !template.contains('{') {
+        return template.to_owned();
+    }
+    template
+        .replace("{matched}", matched)
+        .replace("{sentence-case}", &sentence_case(matched, keep_case))
+        .replace("{lower}", &matched.to_lowercase())
+        .replace("{drop-first}", drop_word(matched, true))
+        .replace("{drop-last}", drop_word(matched, false))
+        .replace(
+            "{first-char}",
+            &matched.chars().next().map(String::from).unwrap_or_default(),
+        )
+}
+
+/// The text without its first (or last) word and the punctuation and
+/// space that join it to the rest.
+fn drop_word(s: &str, first: bool) -> &str {
+    let is_sep = |c: char| c.is_whitespace() || c == ',';
+    if first {
+        match s.find(is_sep) {
+            Some(i) => s[i..].trim_start_matches(is_sep),
+            None => "",
+        }
+    } else {
+        match s.rfind(is_sep) {
+            Some(i) => s[..i].trim_end_matches(is_sep),
+            None => "",
+        }
+    }
+}
+
+/// Lowercases words written in capitals, except the listed ones.
+fn sentence_case(s: &str, keep: &[String]) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        let core = word.trim_end_matches(|c: char| c == 's');
+        if keep.iter().any(|k| k.eq_ignore_ascii_case(core) && core.chars().all(|c| !c.is_lowercase()))
+        {
+            out.push_str(word);
+        } else {
+            out.push_str(&word.to_lowercase());
+        }
+        word.clear();
+    };
+    for ch in s.chars() {
+        if ch.is_alphanumeric() || ch == '\'' {
+            word.push(ch);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(ch);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+/// Capitalises a suggestion at the start of a sentence; elsewhere lowers
+/// a capital that only marked a sentence start.
+fn match_case(s: &str, at_sentence_start: bool) -> String {
+    let mut chars = s.chars();
+    let Some(first) = chars.next() else {
+        return String::new();
+    };
+    let rest = chars.as_str();
+    if at_sentence_start {
+        let mut out: String = first.to_uppercase().collect();
+        out.push_str(rest);
+        return out;
+    }
+    let first_word: &str = s.split([' ', ',']).next().unwrap_or("");
+    let keeps_capital = first_word == "I"
+        || first_word.starts_with("I'")
+        || first_word.chars().filter(|c| c.is_uppercase()).count() > 1;
+    if first.is_uppercase() && !keeps_capital {
+        let mut out: String = first.to_lowercase().collect();
+        out.push_str(rest);
+        return out;
+    }
+    s.to_owned()
+}
+
+fn pattern_matches(prep: &Prepared, p: &CPattern, mut push: impl FnMut(Range<usize>)) {
+    let mut one = |base: usize, hay: &str| {
+        if p.has_m {
+            for caps in p.re.captures_iter(hay) {
+                if let Some(m) = caps.name("m").or_else(|| caps.get(0)) {
+                    let r = base + m.start()..base + m.end();
+                    if !r.is_empty() && !prep.is_skipped(&r) {
+                        push(r);
+                    }
+                }
+            }
+        } else {
+            for m in p.re.find_iter(hay) {
+                let r = base + m.start()..base + m.end();
+                if !r.is_empty() && !prep.is_skipped(&r) {
+                    push(r);
+                }
+            }
+        }
+    };
+    match p.scope {
+        PatternScope::Text => one(0, &prep.norm),
+        PatternScope::Sentence => {
+            for s in &prep.sentences {
+                one(s.start, &prep.norm[s.clone()]);
+            }
+        }
+    }
+}
+
+fn requirement_met(prep: &Prepared, hits: &[Hit], patterns: &[Regex], at: Place) -> bool {
+    match at {
+        Place::Start => {
+            let start = prep.first_start;
+            if hits.iter().any(|h| h.range.start == start) {
+                return true;
+            }
+            let Some(first) = prep.sentences.first() else {
+                return true;
+            };
+            let sentence = &prep.norm[start.min(first.end)..first.end];
+            patterns.iter().any(|re| re.is_match(sentence))
+        }
+        Place::Anywhere | Place::End => {
+            hits.iter().any(|h| !prep.is_skipped(&h.range))
+                || patterns.iter().any(|re| {
+                    re.find_iter(&prep.norm)
+                        .any(|m| !prep.is_skipped(&m.range()))
+                })
+        }
+    }
+}
+
+/// Drops candidates that an exception cancels.
+fn apply_exceptions(
+    prep: &Prepared,
+    hits: &[Vec<Hit>],
+    rule: &Compiled,
+    found: &mut Vec<Cand>,
+    occ: &mut Vec<Range<usize>>,
+) {
+    if found.is_empty() {
+        return;
+    }
+    for ex in &rule.exceptions {
+        occ.clear();
+        occ.extend(hits[ex.slot as usize].iter().map(|h| h.range.clone()));
+        for re in &ex.patterns {
+            occ.extend(re.find_iter(&prep.norm).map(|m| m.range()));
+        }
+        if occ.is_empty() {
+            continue;
+        }
+        found.retain(|c| !occ.iter().any(|o| near(prep, &c.range, o, ex.near)));
+        if found.is_empty() {
+            return;
+        }
+    }
+}
+
+fn gap_is_blank(prep: &Prepared, a: usize, b: usize) -> bool {
+    a <= b && !prep.norm[a..b].chars().any(char::is_alphanumeric)
+}
+
+fn near(prep: &Prepared, c: &Range<usize>, o: &Range<usize>, how: Near) -> bool {
+    let overlaps = o.start < c.end.max(c.start + 1) && c.start < o.end;
+    match how {
+        Near::Overlap => overlaps,
+        Near::Before => {
+            o.start <= c.start && (o.end > c.start || gap_is_blank(prep, o.end, c.start))
+        }
+        Near::After => o.end >= c.end && (o.start < c.end || gap_is_blank(prep, c.end, o.start)),
+        Near::Sentence | Near::NextSentence => {
+            let (Some(sc), Some(so)) = (prep.sentence_of(c.start), prep.sentence_of(o.start))
+            else {
+                return overlaps;
+            };
+            so == sc || (how == Near::NextSentence && so == sc + 1)
+        }
+        Near::Reply => true,
+    }
+}
+
+/// Sorts candidates and drops any that overlaps one kept before it
+/// (longest first at the same start).
+fn dedupe(found: &mut Vec<Cand>) {
+    if found.len() < 2 {
+        return;
+    }
+    found.sort_by_key(|c| (c.range.start, std::cmp::Reverse(c.range.end)));
+    let mut end = 0;
+    let mut first = true;
+    found.retain(|c| {
+        let keep = first || c.range.start >= end;
+        if keep {
+            end = c.range.end.max(c.range.start);
+            first = false;
+        }
+        keep
+    });
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tok {
+    Counted,
+    Neutral,
+    Break,
+}
+
+fn caps_candidates(prep: &Prepared, caps: &Caps, out: &mut Vec<Cand>) {
+    let norm = &prep.norm;
+    let in_quotes =
+        |r: &Range<usize>| caps.single_quotes && prep.single_quoted.iter().any(|q| q.start <= r.start && r.end <= q.end);
+    for s in &prep.sentences {
+        let text = &norm[s.clone()];
+        // Current run: (start of first token, first counted, last counted, count).
+        let mut run: Option<(usize, Range<usize>, Range<usize>, usize)> = None;
+        let mut lead: Option<usize> = None;
+        let mut prev_word: Option<Range<usize>> = None;
+        let mut lower_words = 0;
+        let mut caps_words = 0;
+        let mut counted_words = 0;
+        let mut first_caps: Option<usize> = None;
+        let mut last_caps = 0;
+        let finish = |run: &mut Option<(usize, Range<usize>, Range<usize>, usize)>,
+                          before: Option<Range<usize>>,
+                          out: &mut Vec<Cand>| {
+            if let Some((start, first, last, count)) = run.take() {
+                if count >= caps.min_run {
+                    let range = first.start..last.end;
+                    if !is_label(norm, start, before.as_ref(), &caps.label_words) && !in_quotes(&range)
+                    {
+                        out.push(Cand {
+                            range,
+                            source: Source::Rule,
+                        });
+                    }
+                }
+            }
+        };
+        let mut run_before: Option<Range<usize>> = None;
+        for tok in tokens(text) {
+            let range = s.start + tok.start..s.start + tok.end;
+            let kind = classify(&norm[range.clone()], caps, prep.is_skipped(&range));
+            let word = &norm[range.clone()];
+            if word.chars().any(char::is_lowercase) {
+                lower_words += 1;
+            }
+            match kind {
+                Tok::Break => {
+                    finish(&mut run, run_before.take(), out);
+                    lead = None;
+                }
+                Tok::Neutral => {
+                    if word.chars().filter(|c| c.is_alphabetic()).count() >= 2 {
+                        caps_words += 1;
+                        first_caps.get_or_insert(range.start);
+                        last_caps = range.end;
+                    }
+                    if run.is_none() && lead.is_none() {
+                        lead = Some(range.start);
+                        run_before = prev_word.clone();
+                    }
+                }
+                Tok::Counted => {
+                    caps_words += 1;
+                    counted_words += 1;
+                    first_caps.get_or_insert(range.start);
+                    last_caps = range.end;
+                    match &mut run {
+                        Some((_, _, last, count)) => {
+                            *last = range.clone();
+                            *count += 1;
+                        }
+                        None => {
+                            let start = lead.take().unwrap_or(range.start);
+                            if start == range.start {
+                                run_before = prev_word.clone();
+                            }
+                            run = Some((start, range.clone(), range.clone(), 1));
+                        }
+                    }
+                }
+            }
+            prev_word = Some(range);
+        }
+        finish(&mut run, run_before.take(), out);
+        if caps.min_sentence_words > 0
+            && lower_words == 0
+            && counted_words >= 1
+            && caps_words >= caps.min_sentence_words
+        {
+            if let Some(first) = first_caps {
+                let range = first..last_caps;
+                if !in_quotes(&range) && !prep.is_skipped(&range) {
+                    out.push(Cand {
+                        range,
+                        source: Source::Rule,
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// Whether a run starting at `start` names something on screen: it follows
+/// a label word ("tap", "click") or a `>`.
+fn is_label(norm: &str, start: usize, before: Option<&Range<usize>>, label_words: &[String]) -> bool {
+    let prefix = norm[..start].trim_end();
+    if prefix.ends_with('>') && label_words.iter().any(|w| w == ">") {
+        return true;
+    }
+    let Some(prev) = before else {
+        return false;
+    };
+    if !norm[prev.end..start].trim().is_empty() {
+        return false;
+    }
+    let w = &norm[prev.clone()];
+    label_words.iter().any(|l| l.eq_ignore_ascii_case(w))
+}
+
+fn classify(word: &str, caps: &Caps, skipped: bool) -> Tok {
+    if skipped {
+        return Tok::Break;
+    }
+    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+    if letters == 0 || word.chars().any(|c| c.is_ascii_digit()) {
+        return Tok::Break;
+    }
+    let is_acronym = |w: &str| caps.acronyms.iter().any(|a| a == w);
+    if word.chars().any(char::is_lowercase) {
+        // An acronym's plural: "PDFs".
+        if let Some(base) = word.strip_suffix('s') {
+            if !base.chars().any(char::is_lowercase) && is_acronym(base) {
+                return Tok::Neutral;
+            }
+        }
+        return Tok::Break;
+    }
+    // One-letter words, "U.S.A." included.
+    if word
+        .split(|c: char| !c.is_alphabetic() && c != '\'')
+        .all(|seg| seg.chars().filter(|c| c.is_alphabetic()).count() <= 1)
+    {
+        return Tok::Neutral;
+    }
+    if is_acronym(word) || is_acronym(word.trim_end_matches('S')) {
+        return Tok::Neutral;
+    }
+    // "USB-C": every part an acronym or a single letter.
+    if word.contains(['-', '/'])
+        && word
+            .split(['-', '/'])
+            .all(|p| p.chars().count() <= 1 || is_acronym(p))
+    {
+        return Tok::Neutral;
+    }
+    Tok::Counted
+}
+
+/// Word tokens: letters and digits, joined by `'`, `-`, `/`, `.` or `&`
+/// between them.
+fn tokens(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let b = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        let is_word_at = |i: usize| -> bool {
+            text[i..].chars().next().is_some_and(char::is_alphanumeric)
+        };
+        while i < b.len() && !is_word_at(i) {
+            i += text[i..].chars().next().map_or(1, char::len_utf8);
+        }
+        if i >= b.len() {
+            return None;
+        }
+        let start = i;
+        loop {
+            let Some(c) = text[i..].chars().next() else {
+                break;
+            };
+            if c.is_alphanumeric() {
+                i += c.len_utf8();
+                continue;
+            }
+            if matches!(c, '\'' | '-' | '/' | '.' | '&') && i + 1 < b.len() && is_word_at(i + 1) {
+                i += 1;
+                continue;
+            }
+            break;
+        }
+        Some(start..i)
+    })
+}
+
+// ---------------------------------------------------------------------
+// Compilation.
+
+fn compile(pack: Pack) -> Result<Inner, Error> {
+    let settings = &pack.settings;
+    let scope = ScopeConfig {
+        skip_quoted_lines: settings.skip_quoted_lines.unwrap_or(true),
+        skip_history: settings.skip_quoted_history.unwrap_or(true),
+        skip_double_quotes: settings.skip_double_quotes.unwrap_or(true),
+        skip_signature: settings.skip_signature.unwrap_or(true),
+        skip_links: settings.skip_links_and_code.unwrap_or(true),
+        closings: settings.closings.iter().map(|c| c.trim().to_lowercase()).collect(),
+        abbreviations: settings
+            .abbreviations
+            .iter()
+            .map(|a| a.trim().to_lowercase())
+            .collect(),
+    };
+    let vocab = Vocabulary::new(&pack.lists, &settings.contractions);
+    let mut phrases = PhraseSetBuilder::default();
+    let ids: Vec<&str> = pack.rules.iter().map(|r| r.id.as_str()).collect();
+
+    // Which rules run: enabled ones and those an enabled condition reads.
+    let mut active: Vec<bool> = pack.rules.iter().map(|r| r.enabled).collect();
+    for rule in &pack.rules {
+        if let (true, Match::Condition(c)) = (rule.enabled, &rule.matcher) {
+            for id in &c.if_rules {
+                if let Some(j) = ids.iter().position(|x| x == id) {
+                    active[j] = true;
+                }
+            }
+        }
+    }
+
+    let mut set_patterns: Vec<String> = Vec::new();
+    let mut rules = Vec::with_capacity(pack.rules.len());
+    for (i, rule) in pack.rules.iter().enumerate() {
+        let ctx = Ctx {
+            pack: &pack,
+            rule,
+            vocab: &vocab,
+        };
+        let add_phrases = |b: &mut PhraseSetBuilder, slot: u32, templates: &[&str]| {
+            for (e, t) in templates.iter().enumerate() {
+                for lit in ctx.expand(t)? {
+                    b.add(slot, e as u32, lit);
+                }
+            }
+            Ok::<(), Error>(())
+        };
+        let mut phrase_suggest = Vec::new();
+        let mut keep_case = pack.lists.get("acronyms").cloned().unwrap_or_default();
+        let kind = match &rule.matcher {
+            Match::Phrases(m) | Match::Pattern(m) => {
+                let slot = phrases.slot();
+                let templates: Vec<&str> = m.phrases.iter().map(|p| p.phrase()).collect();
+                add_phrases(&mut phrases, slot, &templates)?;
+                phrase_suggest = m.phrases.iter().map(|p| p.suggest().to_vec()).collect();
+                let requires = if m.requires.is_empty() {
+                    None
+                } else {
+                    let r = phrases.slot();
+                    let t: Vec<&str> = m.requires.iter().map(String::as_str).collect();
+                    add_phrases(&mut phrases, r, &t)?;
+                    Some(r)
+                };
+                let mut patterns = Vec::new();
+                for p in &m.patterns {
+                    let re = ctx.regex(p.pattern())?;
+                    let has_m = re.capture_names().any(|n| n == Some("m"));
+                    let set_index = if requires.is_none() && p.scope() == PatternScope::Text {
+                        set_patterns.push(re.as_str().to_owned());
+                        Some(set_patterns.len() - 1)
+                    } else {
+                        None
+                    };
+                    patterns.push(CPattern {
+                        re,
+                        scope: p.scope(),
+                        suggest: p.suggest().to_vec(),
+                        has_m,
+                        set_index,
+                    });
+                }
+                Kind::Span {
+                    slot,
+                    patterns,
+                    requires,
+                }
+            }
+            Match::Requirement(m) => {
+                let slot = phrases.slot();
+                let t: Vec<&str> = m.phrases.iter().map(String::as_str).collect();
+                add_phrases(&mut phrases, slot, &t)?;
+                Kind::Requirement {
+                    slot,
+                    patterns: m
+                        .patterns
+                        .iter()
+                        .map(|p| ctx.regex(p))
+                        .collect::<Result<_, _>>()?,
+                    min_sentences: m.min_sentences,
+                    at: m.at,
+                    fix_at: m.fix_at,
+                }
+            }
+            Match::Condition(m) => {
+                let mut if_rules = Vec::new();
+                for id in &m.if_rules {
+                    let Some(j) = ids.iter().position(|x| x == id) else {
+                        return Err(ctx.error(
+                            ErrorKind::UnknownRule,
+                            format!("if-rules names `{id}`, which is not in the pack"),
+                            id,
+                        ));
+                    };
+                    if matches!(pack.rules[j].matcher, Match::Condition(_)) || j == i {
+                        return Err(ctx.error(
+                            ErrorKind::InvalidRule,
+                            format!("if-rules names `{id}`, which is a condition itself"),
+                            id,
+                        ));
+                    }
+                    if_rules.push(j);
+                }
+                let if_slot = phrases.slot();
+                let t: Vec<&str> = m.if_phrases.iter().map(String::as_str).collect();
+                add_phrases(&mut phrases, if_slot, &t)?;
+                let unless_slot = phrases.slot();
+                let t: Vec<&str> = m.unless_phrases.iter().map(String::as_str).collect();
+                add_phrases(&mut phrases, unless_slot, &t)?;
+                Kind::Condition {
+                    if_rules,
+                    if_slot,
+                    if_patterns: m
+                        .if_patterns
+                        .iter()
+                        .map(|p| ctx.regex(p))
+                        .collect::<Result<_, _>>()?,
+                    unless_slot,
+                    unless_patterns: m
+                        .unless_patterns
+                        .iter()
+                        .map(|p| ctx.regex(p))
+                        .collect::<Result<_, _>>()?,
+                }
+            }
+            Match::Capitals(c) => {
+                let mut acronyms = Vec::new();
+                for a in &c.acronyms {
+                    match a.strip_prefix('{').and_then(|x| x.strip_suffix('}')) {
+                        Some(name) => match pack.lists.get(name) {
+                            Some(items) => acronyms.extend(items.iter().map(|s| s.to_uppercase())),
+                            None => {
+                                return Err(ctx.error(
+                                    ErrorKind::UnknownList,
+                                    format!("unknown list `{name}`"),
+                                    a,
+                                ))
+                            }
+                        },
+                        None => acronyms.push(a.to_uppercase()),
+                    }
+                }
+                acronyms.sort_unstable();
+                acronyms.dedup();
+                keep_case = acronyms.clone();
+                Kind::Capitals(Caps {
+                    min_run: c.min_run.max(1),
+                    min_sentence_words: c.min_sentence_words,
+                    acronyms,
+                    label_words: c.label_words.iter().map(|w| w.to_lowercase()).collect(),
+                    single_quotes: c.single_quotes_are_labels,
+                })
+            }
+        };
+        let mut exceptions = Vec::new();
+        for ex in &rule.exceptions {
+            let slot = phrases.slot();
+            let t: Vec<&str> = ex.phrases.iter().map(String::as_str).collect();
+            add_phrases(&mut phrases, slot, &t)?;
+            exceptions.push(CException {
+                slot,
+                patterns: ex
+                    .patterns
+                    .iter()
+                    .map(|p| ctx.regex(p))
+                    .collect::<Result<_, _>>()?,
+                near: ex.near,
+            });
+        }
+        rules.push(Compiled {
+            report: rule.enabled,
+            active: active[i],
+            channels: rule.channels.clone(),
+            kind,
+            exceptions,
+            phrase_suggest,
+            keep_case,
+        });
+    }
+    let phrases = phrases
+        .build()
+        .map_err(|e| Error::new(ErrorKind::InvalidPhrase, e))?;
+    let text_set = if set_patterns.is_empty() {
+        None
+    } else {
+        Some(
+            RegexSetBuilder::new(&set_patterns)
+                .size_limit(PATTERN_SIZE_LIMIT * set_patterns.len().max(1))
+                .build()
+                .map_err(|e| Error::new(ErrorKind::InvalidPattern, e.to_string()))?,
+        )
+    };
+    let defs = pack.rules.clone();
+    Ok(Inner {
+        pack,
+        defs,
+        rules,
+        phrases,
+        scope,
+        text_set,
+    })
+}
+
+struct Ctx<'p> {
+    pack: &'p Pack,
+    rule: &'p Rule,
+    vocab: &'p Vocabulary<'p>,
+}
+
+impl Ctx<'_> {
+    fn error(&self, kind: ErrorKind, message: String, needle: &str) -> Error {
+        Error::new(kind, message)
+            .with_rule(self.rule.id.clone())
+            .with_location(self.pack.locate_in_rule(&self.rule.id, needle))
+    }
+
+    fn expand(&self, template: &str) -> Result<Vec<String>, Error> {
+        let out = self.vocab.expand(template).map_err(|e| {
+            let kind = if e.starts_with("unknown list") {
+                ErrorKind::UnknownList
+            } else {
+                ErrorKind::InvalidPhrase
+            };
+            self.error(kind, e, template)
+        })?;
+        if out.is_empty() && !template.contains('{') {
+            return Err(self.error(
+                ErrorKind::InvalidPhrase,
+                format!("phrase `{template}` is empty"),
+                template,
+            ));
+        }
+        Ok(out)
+    }
+
+    fn regex(&self, pattern: &str) -> Result<Regex, Error> {
+        let expanded = self.vocab.expand_pattern(pattern).map_err(|e| {
+            let kind = if e.starts_with("unknown list") {
+                ErrorKind::UnknownList
+            } else {
+                ErrorKind::InvalidPhrase
+            };
+            self.error(kind, e, pattern)
+        })?;
+        RegexBuilder::new(&format!("(?i){expanded}"))
+            .size_limit(PATTERN_SIZE_LIMIT)
+            .build()
+            .map_err(|e| {
+                let msg = match e {
+                    regex::Error::CompiledTooBig(limit) => {
+                        format!("pattern is too large (over {limit} bytes compiled)")
+                    }
+                    other => format!("invalid pattern: {}", other.to_string().trim()),
+                };
+                self.error(ErrorKind::InvalidPattern, msg, pattern)
+            })
+    }
+}

@@ -1,0 +1,243 @@
+//! Findings, reports, fixes and scores.
+
+use crate::rule::{Category, Rule, Severity};
+use serde::Serialize;
+use std::ops::Range;
+
+/// What applying a suggestion does to the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Edit {
+    /// Replaces the span with the text.
+    Replace,
+    /// Inserts the text at an empty span.
+    Insert,
+    /// Removes the span.
+    Remove,
+}
+
+/// A suggested rewrite of a finding's span.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Suggestion {
+    /// What it does.
+    pub edit: Edit,
+    /// The new text (empty for a removal).
+    pub text: String,
+}
+
+/// One problem found in a reply.
+///
+/// The span is a half-open byte range into the checked text; the finding
+/// borrows both the text and the checker's rule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding<'a> {
+    pub(crate) rule: &'a Rule,
+    pub(crate) severity: Severity,
+    pub(crate) span: Range<usize>,
+    pub(crate) matched: &'a str,
+    pub(crate) suggestions: Vec<Suggestion>,
+}
+
+impl<'a> Finding<'a> {
+    /// The rule that found it.
+    pub fn rule(&self) -> &'a Rule {
+        self.rule
+    }
+
+    /// The rule id.
+    pub fn rule_id(&self) -> &'a str {
+        &self.rule.id
+    }
+
+    /// The rule's category.
+    pub fn category(&self) -> Category {
+        self.rule.category
+    }
+
+    /// The severity, after any override.
+    pub fn severity(&self) -> Severity {
+        self.severity
+    }
+
+    /// The byte span in the checked text (empty for an insertion point).
+    pub fn span(&self) -> Range<usize> {
+        self.span.clone()
+    }
+
+    /// The text at the span.
+    pub fn matched(&self) -> &'a str {
+        self.matched
+    }
+
+    /// What the finding says.
+    pub fn message(&self) -> &'a str {
+        &self.rule.message
+    }
+
+    /// Suggested rewrites, best first; may be empty.
+    pub fn suggestions(&self) -> &[Suggestion] {
+        &self.suggestions
+    }
+}
+
+/// A 1-based line and column (in characters), with UTF-16 offsets for
+/// editors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Position {
+    /// 1-based line of the span's start.
+    pub line: usize,
+    /// 1-based column of the span's start, in Unicode scalar values.
+    pub column: usize,
+    /// Start of the span in UTF-16 code units.
+    pub utf16_start: usize,
+    /// End of the span in UTF-16 code units.
+    pub utf16_end: usize,
+}
+
+impl Position {
+    /// The position of `span` in `text`.
+    pub fn of(text: &str, span: Range<usize>) -> Position {
+        let before = &text[..span.start];
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let utf16_start = before.encode_utf16().count();
+        Position {
+            line: before.bytes().filter(|&b| b == b'\n').count() + 1,
+            column: before[line_start..].chars().count() + 1,
+            utf16_start,
+            utf16_end: utf16_start + text[span].encode_utf16().count(),
+        }
+    }
+}
+
+/// A finding that owns its data, for serialising or keeping after the
+/// text is gone. Its fields are the batch output's.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OwnedFinding {
+    /// Rule id.
+    pub rule: String,
+    /// Rule category.
+    pub category: Category,
+    /// Severity.
+    pub severity: Severity,
+    /// Byte offset of the span's start.
+    pub start: usize,
+    /// Byte offset of the span's end (exclusive).
+    pub end: usize,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in Unicode scalar values.
+    pub column: usize,
+    /// The text at the span.
+    pub matched: String,
+    /// The message.
+    pub message: String,
+    /// Replacement texts, best first.
+    pub suggestions: Vec<String>,
+}
+
+/// The findings for one reply, in a deterministic order (by span start,
+/// then end, then pack order).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report<'a> {
+    pub(crate) text: &'a str,
+    pub(crate) findings: Vec<Finding<'a>>,
+}
+
+impl<'a> Report<'a> {
+    /// The checked text.
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+
+    /// The findings.
+    pub fn findings(&self) -> &[Finding<'a>] {
+        &self.findings
+    }
+
+    /// Whether nothing was found.
+    pub fn is_clean(&self) -> bool {
+        self.findings.is_empty()
+    }
+
+    /// The most severe finding's severity.
+    pub fn max_severity(&self) -> Option<Severity> {
+        self.findings.iter().map(|f| f.severity).max()
+    }
+
+    /// Where a finding is, as line, column and UTF-16 offsets.
+    pub fn position(&self, finding: &Finding<'_>) -> Position {
+        Position::of(self.text, finding.span.clone())
+    }
+
+    /// 0–100: 100 with no findings; each error takes 25 points, each
+    /// warning 10, each hint 3, down to 0.
+    pub fn score(&self) -> u8 {
+        let penalty: u32 = self.findings.iter().map(|f| f.severity.penalty()).sum();
+        100u32.saturating_sub(penalty) as u8
+    }
+
+    /// The findings in owned form.
+    pub fn to_owned_findings(&self) -> Vec<OwnedFinding> {
+        self.findings
+            .iter()
+            .map(|f| {
+                let pos = self.position(f);
+                OwnedFinding {
+                    rule: f.rule.id.clone(),
+                    category: f.rule.category,
+                    severity: f.severity,
+                    start: f.span.start,
+                    end: f.span.end,
+                    line: pos.line,
+                    column: pos.column,
+                    matched: f.matched.to_owned(),
+                    message: f.rule.message.clone(),
+                    suggestions: f.suggestions.iter().map(|s| s.text.clone()).collect(),
+                }
+            })
+            .collect()
+    }
+
+    /// The edits that [`Report::fixed`] applies: the first suggestion of
+    /// each finding that has one, in text order, leaving out any that
+    /// overlaps an edit already taken (the earlier, then more severe,
+    /// finding wins).
+    pub fn fixes(&self) -> Vec<(Range<usize>, &str)> {
+        let mut order: Vec<&Finding<'_>> = self
+            .findings
+            .iter()
+            .filter(|f| !f.suggestions.is_empty())
+            .collect();
+        order.sort_by(|a, b| {
+            (a.span.start, std::cmp::Reverse(a.severity), a.span.end)
+                .cmp(&(b.span.start, std::cmp::Reverse(b.severity), b.span.end))
+        });
+        let mut out: Vec<(Range<usize>, &str)> = Vec::new();
+        for f in order {
+            let s = &f.suggestions[0];
+            if out.last().is_some_and(|(last, _)| f.span.start < last.end) {
+                continue;
+            }
+            out.push((f.span.clone(), s.text.as_str()));
+        }
+        out
+    }
+
+    /// The reply with every fix applied.
+    pub fn fixed(&self) -> String {
+        apply_edits(self.text, &self.fixes())
+    }
+}
+
+/// Applies sorted, non-overlapping edits.
+pub(crate) fn apply_edits(text: &str, edits: &[(Range<usize>, &str)]) -> String {
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut at = 0;
+    for (span, new) in edits {
+        out.push_str(&text[at..span.start]);
+        out.push_str(new);
+        at = span.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}

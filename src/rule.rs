@@ -1,0 +1,462 @@
+//! Typed rule definitions, as they appear in a rule pack.
+//!
+//! Every type here is `serde`-loadable with kebab-case keys and rejects
+//! unknown keys, so a typo in a pack is an error rather than a rule that
+//! silently does nothing.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Severity {
+    /// Could be better; worth a look.
+    Hint,
+    /// A rewrite is advised.
+    Warning,
+    /// Should not be sent as written.
+    Error,
+}
+
+impl Severity {
+    /// The stable key used in packs and JSON output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Hint => "hint",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    /// How many points a finding of this severity takes off a reply's score.
+    pub fn penalty(self) -> u32 {
+        match self {
+            Severity::Hint => 3,
+            Severity::Warning => 10,
+            Severity::Error => 25,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Severity {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "hint" => Ok(Severity::Hint),
+            "warning" => Ok(Severity::Warning),
+            "error" => Ok(Severity::Error),
+            other => Err(format!(
+                "unknown severity `{other}` (expected error, warning or hint)"
+            )),
+        }
+    }
+}
+
+/// What kind of courtesy problem a rule is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    /// Disowning the customer's problem.
+    Ownership,
+    /// Refusing without softening or offering another way.
+    Refusal,
+    /// Failing to acknowledge, or presuming, the customer's feelings.
+    Empathy,
+    /// Blaming the customer or colleagues.
+    Blame,
+    /// Tone: condescension, shouting, excessive punctuation.
+    Tone,
+    /// Talking about competitors.
+    Competition,
+    /// Promising what may not be delivered.
+    Promises,
+    /// Making the customer feel like an interruption.
+    Attention,
+    /// Not knowing, without committing to find out.
+    Knowledge,
+    /// Jargon and shorthand the customer may not know.
+    Clarity,
+    /// The shape of a reply: greeting, thanks, closing.
+    Structure,
+    /// A house rule that fits none of the above.
+    Custom,
+}
+
+impl Category {
+    /// The stable key used in packs and JSON output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Ownership => "ownership",
+            Category::Refusal => "refusal",
+            Category::Empathy => "empathy",
+            Category::Blame => "blame",
+            Category::Tone => "tone",
+            Category::Competition => "competition",
+            Category::Promises => "promises",
+            Category::Attention => "attention",
+            Category::Knowledge => "knowledge",
+            Category::Clarity => "clarity",
+            Category::Structure => "structure",
+            Category::Custom => "custom",
+        }
+    }
+}
+
+impl fmt::Display for Category {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a reply is sent. Structure rules usually judge email only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Channel {
+    /// An email (the default).
+    #[default]
+    Email,
+    /// A live-chat message.
+    Chat,
+    /// A social-media post or direct message.
+    Social,
+}
+
+impl Channel {
+    /// The stable key used in packs and JSON input.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Email => "email",
+            Channel::Chat => "chat",
+            Channel::Social => "social",
+        }
+    }
+}
+
+impl std::str::FromStr for Channel {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "email" => Ok(Channel::Email),
+            "chat" => Ok(Channel::Chat),
+            "social" => Ok(Channel::Social),
+            other => Err(format!(
+                "unknown channel `{other}` (expected email, chat or social)"
+            )),
+        }
+    }
+}
+
+/// One service rule: what it flags, why, and what to write instead.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Rule {
+    /// Stable kebab-case id, unique within a pack.
+    pub id: String,
+    /// What kind of problem the rule is about.
+    pub category: Category,
+    /// Default severity of its findings.
+    pub severity: Severity,
+    /// Whether the rule reports findings (default `true`).
+    #[serde(default = "default_true")]
+    pub enabled: bool,
+    /// What a finding says to the agent.
+    pub message: String,
+    /// The service guideline the rule enforces.
+    pub rationale: String,
+    /// Channels the rule judges; empty means every channel.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub channels: Vec<Channel>,
+    /// What the rule matches.
+    #[serde(rename = "match")]
+    pub matcher: Match,
+    /// Matches that cancel a finding.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exceptions: Vec<Exception>,
+    /// Replacement texts, best first. Templates: `{matched}`,
+    /// `{sentence-case}`, `{lower}`, `{first-char}`, `{drop-first}` and
+    /// `{drop-last}` (the match without its first or last word).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suggestions: Vec<String>,
+    /// Texts the rule must flag.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<Example>,
+    /// Texts the rule must leave alone.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub counterexamples: Vec<String>,
+}
+
+pub(crate) fn default_true() -> bool {
+    true
+}
+
+/// A text a rule must flag, and optionally the text its fixes must produce.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Example {
+    /// The reply.
+    pub text: String,
+    /// The reply after applying this rule's first suggestions, if it has any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fixed: Option<String>,
+    /// The channel to check it on (default email).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<Channel>,
+}
+
+/// What a rule matches. The `kind` key selects the variant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Match {
+    /// A list of literal phrases (with optional words and alternatives),
+    /// matched as whole words after normalisation. Patterns may be added.
+    Phrases(SpanMatch),
+    /// Regular expressions over the agent's text or one sentence at a time.
+    /// Phrases may be added.
+    Pattern(SpanMatch),
+    /// A reply-level requirement: a reply of at least `min-sentences`
+    /// sentences must contain one of the phrases or patterns.
+    Requirement(Requirement),
+    /// Fires when a trigger (another rule's finding, a phrase or a pattern)
+    /// occurs and no phrase or pattern of `unless` occurs in the reply.
+    Condition(Condition),
+    /// Runs of words in capitals.
+    Capitals(Capitals),
+}
+
+/// The span matcher shared by the `phrases` and `pattern` kinds.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct SpanMatch {
+    /// Phrase templates. See the crate docs for the syntax.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub phrases: Vec<PhraseEntry>,
+    /// Regular expressions. `{list}` inserts a pack list as an alternation.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub patterns: Vec<PatternEntry>,
+    /// Phrases one of which must occur in the reply before patterns run
+    /// (a pre-filter; empty means patterns always run).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requires: Vec<String>,
+}
+
+/// A phrase template, optionally with suggestions of its own.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum PhraseEntry {
+    /// Just the phrase.
+    Plain(String),
+    /// A phrase with its own suggestions (used before the rule's).
+    Detailed {
+        /// The phrase template.
+        phrase: String,
+        /// Suggestions for this phrase, best first.
+        #[serde(default)]
+        suggest: Vec<String>,
+    },
+}
+
+impl PhraseEntry {
+    /// The phrase template.
+    pub fn phrase(&self) -> &str {
+        match self {
+            PhraseEntry::Plain(p) => p,
+            PhraseEntry::Detailed { phrase, .. } => phrase,
+        }
+    }
+
+    /// The entry's own suggestions.
+    pub fn suggest(&self) -> &[String] {
+        match self {
+            PhraseEntry::Plain(_) => &[],
+            PhraseEntry::Detailed { suggest, .. } => suggest,
+        }
+    }
+}
+
+/// Whether a pattern searches the whole text or one sentence at a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PatternScope {
+    /// The agent's whole text (the default).
+    #[default]
+    Text,
+    /// Each sentence on its own; `^` and `$` anchor to the sentence.
+    Sentence,
+}
+
+/// A regular expression, optionally with a scope and suggestions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum PatternEntry {
+    /// Just the pattern, over the whole text.
+    Plain(String),
+    /// A pattern with options.
+    Detailed {
+        /// The regular expression. A group named `m` marks the span.
+        pattern: String,
+        /// Where it searches.
+        #[serde(default)]
+        scope: PatternScope,
+        /// Suggestions for this pattern, best first.
+        #[serde(default)]
+        suggest: Vec<String>,
+    },
+}
+
+impl PatternEntry {
+    /// The regular expression.
+    pub fn pattern(&self) -> &str {
+        match self {
+            PatternEntry::Plain(p) => p,
+            PatternEntry::Detailed { pattern, .. } => pattern,
+        }
+    }
+
+    /// Where the pattern searches.
+    pub fn scope(&self) -> PatternScope {
+        match self {
+            PatternEntry::Plain(_) => PatternScope::Text,
+            PatternEntry::Detailed { scope, .. } => *scope,
+        }
+    }
+
+    /// The entry's own suggestions.
+    pub fn suggest(&self) -> &[String] {
+        match self {
+            PatternEntry::Plain(_) => &[],
+            PatternEntry::Detailed { suggest, .. } => suggest,
+        }
+    }
+}
+
+/// Where an exception must stand, relative to a match, to cancel it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Near {
+    /// Overlapping the match (the default).
+    #[default]
+    Overlap,
+    /// Ending right before the match (only spaces or punctuation between).
+    Before,
+    /// Starting right after the match (only spaces or punctuation between).
+    After,
+    /// Anywhere in the same sentence.
+    Sentence,
+    /// In the same sentence or the next one.
+    NextSentence,
+    /// Anywhere in the agent's text.
+    Reply,
+}
+
+/// Phrases or patterns that cancel a match when they stand `near` it.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Exception {
+    /// Phrase templates.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub phrases: Vec<String>,
+    /// Regular expressions over the agent's text.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub patterns: Vec<String>,
+    /// Where they must stand.
+    #[serde(default)]
+    pub near: Near,
+}
+
+/// Where a requirement looks, and where its fix goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Place {
+    /// The start of the first sentence (after any leading `@handle`s).
+    Start,
+    /// Anywhere in the agent's text (the default).
+    #[default]
+    Anywhere,
+    /// The end of the agent's text, before the sign-off.
+    End,
+}
+
+/// A reply-level requirement.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Requirement {
+    /// Replies with fewer sentences are not judged.
+    #[serde(default)]
+    pub min_sentences: usize,
+    /// Where a phrase or pattern must occur.
+    #[serde(default)]
+    pub at: Place,
+    /// Phrase templates that satisfy the requirement.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub phrases: Vec<String>,
+    /// Regular expressions that satisfy it (with `at = "start"`, matched
+    /// against the first sentence).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub patterns: Vec<String>,
+    /// Where the finding (an insertion point) goes.
+    #[serde(default = "default_fix_at")]
+    pub fix_at: Place,
+}
+
+fn default_fix_at() -> Place {
+    Place::Start
+}
+
+/// A reply-level condition.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Condition {
+    /// Rules whose findings are triggers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub if_rules: Vec<String>,
+    /// Phrases that are triggers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub if_phrases: Vec<String>,
+    /// Patterns that are triggers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub if_patterns: Vec<String>,
+    /// Phrases that, anywhere in the reply, keep the rule quiet.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unless_phrases: Vec<String>,
+    /// Patterns that, anywhere in the reply, keep the rule quiet.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unless_patterns: Vec<String>,
+}
+
+/// The detector for words written in capitals.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Capitals {
+    /// How many capitalised words in a row make a finding.
+    #[serde(default = "default_min_run")]
+    pub min_run: usize,
+    /// A sentence of at least this many words, all in capitals, is a
+    /// finding too (0 turns that off).
+    #[serde(default = "default_min_sentence")]
+    pub min_sentence_words: usize,
+    /// Words that never count and never break a run. `{list}` inserts a
+    /// pack list.
+    #[serde(default)]
+    pub acronyms: Vec<String>,
+    /// Words after which a run of capitals is a screen label.
+    #[serde(default)]
+    pub label_words: Vec<String>,
+    /// Whether text in single quotes is a label (default `true`).
+    #[serde(default = "default_true")]
+    pub single_quotes_are_labels: bool,
+}
+
+fn default_min_run() -> usize {
+    3
+}
+
+fn default_min_sentence() -> usize {
+    2
+}

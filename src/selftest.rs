@@ -1,0 +1,96 @@
+//! Running a pack's own examples and counterexamples.
+
+use crate::checker::{CheckOptions, Checker};
+use crate::report::apply_edits;
+use crate::rule::Channel;
+use std::fmt;
+
+/// One example or counterexample that does not hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExampleFailure {
+    /// The rule whose example failed.
+    pub rule: String,
+    /// The example text.
+    pub text: String,
+    /// What went wrong.
+    pub problem: String,
+}
+
+impl fmt::Display for ExampleFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "rule `{}`: {}: {:?}", self.rule, self.problem, self.text)
+    }
+}
+
+impl Checker {
+    /// Runs every enabled rule's examples (each must be flagged by its rule,
+    /// and fixing that rule's findings must give `fixed`, which the rule
+    /// must leave alone) and counterexamples (which the rule must leave
+    /// alone). Returns what failed; an empty list means the pack holds.
+    ///
+    /// This is how a user's own pack is tested: build a checker from it and
+    /// assert that this returns nothing.
+    pub fn check_examples(&self) -> Vec<ExampleFailure> {
+        let mut failures = Vec::new();
+        for rule in self.rules().iter().filter(|r| r.enabled) {
+            let fail = |text: &str, problem: String| ExampleFailure {
+                rule: rule.id.clone(),
+                text: text.to_owned(),
+                problem,
+            };
+            for ex in &rule.examples {
+                let options = CheckOptions::channel(ex.channel.unwrap_or(Channel::Email));
+                let report = self.check_with(&ex.text, &options);
+                let own: Vec<_> = report
+                    .findings()
+                    .iter()
+                    .filter(|f| f.rule_id() == rule.id)
+                    .collect();
+                if own.is_empty() {
+                    failures.push(fail(&ex.text, "example is not flagged".into()));
+                    continue;
+                }
+                let mut edits: Vec<(std::ops::Range<usize>, &str)> = Vec::new();
+                for f in &own {
+                    if let Some(s) = f.suggestions().first() {
+                        if edits.last().is_none_or(|(last, _)| f.span().start >= last.end) {
+                            edits.push((f.span(), s.text.as_str()));
+                        }
+                    }
+                }
+                if edits.is_empty() {
+                    if ex.fixed.is_some() {
+                        failures.push(fail(&ex.text, "example has `fixed` but no suggestion".into()));
+                    }
+                    continue;
+                }
+                let fixed = apply_edits(&ex.text, &edits);
+                if let Some(want) = &ex.fixed {
+                    if &fixed != want {
+                        failures.push(fail(
+                            &ex.text,
+                            format!("fix gives {fixed:?}, the example says {want:?}"),
+                        ));
+                    }
+                }
+                let again = self.check_with(&fixed, &options);
+                if again.findings().iter().any(|f| f.rule_id() == rule.id) {
+                    failures.push(fail(
+                        &ex.text,
+                        format!("the fixed text {fixed:?} is flagged again"),
+                    ));
+                }
+            }
+            for text in &rule.counterexamples {
+                let report = self.check(text);
+                if let Some(f) = report.findings().iter().find(|f| f.rule_id() == rule.id) {
+                    failures.push(fail(
+                        text,
+                        format!("counterexample is flagged at {:?}", f.matched()),
+                    ));
+                }
+            }
+        }
+        failures
+    }
+}

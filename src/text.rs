@@ -1,0 +1,676 @@
+//! From a raw reply to the text the rules read.
+//!
+//! [`Prepared`] holds the agent's own text, normalised (character
+//! references decoded, curly quotes straightened, runs of white space
+//! folded to one space), with a byte map back to the original. Text that is
+//! not the agent's (quoted lines, quoted history) is left out; inline text
+//! that is not theirs (double-quoted words, links, code) is replaced by a
+//! placeholder. Line breaks and the sign-off block are remembered, and
+//! sentences are cut from the result.
+
+use std::ops::Range;
+
+/// Stands in for masked inline text: not a letter, digit or space.
+pub(crate) const PLACEHOLDER: char = '\u{FFFC}';
+
+/// Scope settings resolved from a pack.
+#[derive(Debug, Clone)]
+pub(crate) struct ScopeConfig {
+    pub skip_quoted_lines: bool,
+    pub skip_history: bool,
+    pub skip_double_quotes: bool,
+    pub skip_signature: bool,
+    pub skip_links: bool,
+    /// Lowercase closing words ("best", "kind regards").
+    pub closings: Vec<String>,
+    /// Lowercase abbreviations including their final dot ("e.g.").
+    pub abbreviations: Vec<String>,
+}
+
+/// A reply made ready for matching. Reused across replies to save
+/// allocations.
+#[derive(Debug, Default)]
+pub(crate) struct Prepared {
+    /// Normalised agent text.
+    pub norm: String,
+    /// For each byte of `norm`: the original start of the unit it came from.
+    starts: Vec<u32>,
+    /// For each byte of `norm`: the original end of the unit it came from.
+    ends: Vec<u32>,
+    /// Offsets in `norm` of spaces that stand for a line break.
+    pub breaks: Vec<usize>,
+    /// Ranges of `norm` that span rules skip (sign-off block, initials tag).
+    pub skipped: Vec<Range<usize>>,
+    /// Ranges of `norm` inside single quotes (screen labels).
+    pub single_quoted: Vec<Range<usize>>,
+    /// Sentences: trimmed ranges of `norm`.
+    pub sentences: Vec<Range<usize>>,
+    /// Where the body ends (before the closing line), in `norm`.
+    pub body_end: usize,
+    /// Where the first sentence's words start (after `@handle`s).
+    pub first_start: usize,
+    line_buf: Vec<Range<usize>>,
+    masks: Vec<(usize, usize, Option<char>)>,
+}
+
+impl Prepared {
+    /// The original byte range of a range of `norm`.
+    pub fn original(&self, range: Range<usize>) -> Range<usize> {
+        if range.start >= range.end {
+            // A point: just after what comes before it.
+            let at = match range.start.checked_sub(1) {
+                Some(prev) => self.ends.get(prev).copied().unwrap_or(0) as usize,
+                None => self.starts.first().copied().unwrap_or(0) as usize,
+            };
+            return at..at;
+        }
+        self.starts[range.start] as usize..self.ends[range.end - 1] as usize
+    }
+
+    /// Whether a range of `norm` touches text that span rules skip.
+    pub fn is_skipped(&self, range: &Range<usize>) -> bool {
+        self.skipped
+            .iter()
+            .any(|s| range.start < s.end && s.start < range.end.max(range.start + 1))
+    }
+
+    /// The index of the sentence containing `norm` offset `at`.
+    pub fn sentence_of(&self, at: usize) -> Option<usize> {
+        let i = self.sentences.partition_point(|s| s.end <= at);
+        (i < self.sentences.len() && self.sentences[i].start <= at.max(self.sentences[i].start))
+            .then_some(i)
+    }
+
+    /// Whether `at` is where a sentence's words start.
+    pub fn starts_sentence(&self, at: usize) -> bool {
+        let i = self.sentences.partition_point(|s| s.start < at);
+        if i < self.sentences.len() && self.sentences[i].start == at {
+            return true;
+        }
+        // Leading punctuation such as an opening quote or bracket.
+        self.sentence_of(at).is_some_and(|i| {
+            let s = &self.sentences[i];
+            !self.norm[s.start..at].chars().any(char::is_alphanumeric)
+        })
+    }
+
+    /// Fills `self` from `text`.
+    pub fn prepare(&mut self, text: &str, cfg: &ScopeConfig) {
+        self.norm.clear();
+        self.starts.clear();
+        self.ends.clear();
+        self.breaks.clear();
+        self.skipped.clear();
+        self.single_quoted.clear();
+        self.sentences.clear();
+        self.line_buf.clear();
+
+        // 1. The agent's own lines.
+        let mut lines = std::mem::take(&mut self.line_buf);
+        let mut pos = 0;
+        let bytes = text.as_bytes();
+        let mut line_iter = text.split_inclusive('\n').peekable();
+        while let Some(raw) = line_iter.next() {
+            let start = pos;
+            pos += raw.len();
+            let line = raw.trim_end_matches(['\n', '\r']);
+            let content = line.trim_start();
+            if cfg.skip_history && is_history_header(content, line_iter.peek().copied()) {
+                break;
+            }
+            if cfg.skip_quoted_lines && (content.starts_with('>') || content.starts_with("&gt;"))
+            {
+                continue;
+            }
+            lines.push(start..start + line.len());
+        }
+        let _ = bytes;
+
+        // 2. The sign-off: the last closing line with only a few short
+        //    lines after it.
+        let mut closing: Option<usize> = None;
+        if !cfg.closings.is_empty() {
+            let n = lines.len();
+            for (i, r) in lines.iter().enumerate().rev() {
+                let after = lines[i + 1..n]
+                    .iter()
+                    .filter(|r| !text[(*r).clone()].trim().is_empty())
+                    .count();
+                if after > 6 {
+                    break;
+                }
+                if is_closing_line(&text[r.clone()], &cfg.closings) {
+                    closing = Some(i);
+                    break;
+                }
+            }
+        }
+
+        // 3. Normalise line by line.
+        let mut pending_space: Option<(usize, usize, bool)> = None;
+        let mut sig_start: Option<usize> = None;
+        let mut body_end: Option<usize> = None;
+        for (i, r) in lines.iter().enumerate() {
+            if closing == Some(i) {
+                body_end = Some(self.norm.len());
+            }
+            if closing.is_some_and(|c| i == c + 1) {
+                sig_start = Some(self.norm.len());
+            }
+            let line = &text[r.clone()];
+            if line.trim().is_empty() {
+                // A blank line is a break like any other.
+                match &mut pending_space {
+                    Some(p) => p.2 = true,
+                    None => pending_space = Some((r.start, r.end.max(r.start + 1), true)),
+                }
+                continue;
+            }
+            // Each line starts after a line break, except the first.
+            if !self.norm.is_empty() {
+                let (s, e) = pending_space.map_or((r.start, r.start), |p| (p.0, p.1));
+                self.push_break(s.min(r.start), e.max(s));
+                pending_space = None;
+            } else {
+                pending_space = None;
+            }
+            self.push_line(text, r.clone(), cfg);
+        }
+        let end = self.norm.len();
+        let body_end = body_end.unwrap_or(end);
+        self.body_end = trim_end_at(&self.norm, body_end);
+        if cfg.skip_signature {
+            if let Some(s) = sig_start {
+                self.skipped.push(s..end);
+            }
+            if let Some(tag) = initials_tag(&self.norm) {
+                self.skipped.push(tag);
+            }
+        }
+        self.line_buf = lines;
+
+        // 4. Sentences and single-quoted labels.
+        self.split_sentences(cfg);
+        find_single_quoted(&self.norm, &mut self.single_quoted);
+        self.first_start = self.first_words_start();
+    }
+
+    fn push_unit(&mut self, s: &str, orig: Range<usize>) {
+        self.norm.push_str(s);
+        for _ in 0..s.len() {
+            self.starts.push(orig.start as u32);
+            self.ends.push(orig.end as u32);
+        }
+    }
+
+    fn push_break(&mut self, orig_start: usize, orig_end: usize) {
+        if self.norm.ends_with(' ') {
+            // Fold into the space already there.
+            let at = self.norm.len() - 1;
+            self.breaks.push(at);
+            if let Some(e) = self.ends.last_mut() {
+                *e = (*e).max(orig_end as u32);
+            }
+            return;
+        }
+        self.breaks.push(self.norm.len());
+        self.push_unit(" ", orig_start..orig_end.max(orig_start));
+    }
+
+    fn push_space(&mut self, orig: Range<usize>) {
+        if self.norm.ends_with(' ') {
+            if let Some(e) = self.ends.last_mut() {
+                *e = orig.end as u32;
+            }
+            return;
+        }
+        self.push_unit(" ", orig);
+    }
+
+    /// Normalises one line of the agent's text into `norm`.
+    fn push_line(&mut self, text: &str, line: Range<usize>, cfg: &ScopeConfig) {
+        let mut masks = std::mem::take(&mut self.masks);
+        masks.clear();
+        let s = &text[line.clone()];
+        find_masks(s, cfg, &mut masks);
+        let base = line.start;
+        let mut mi = 0;
+        let mut i = 0;
+        let b = s.as_bytes();
+        while i < b.len() {
+            if mi < masks.len() && masks[mi].0 == i {
+                let (ms, me, term) = masks[mi];
+                mi += 1;
+                let mut buf = [0u8; 4];
+                self.push_unit(PLACEHOLDER.encode_utf8(&mut buf), base + ms..base + me);
+                if let Some(t) = term {
+                    self.push_unit(t.encode_utf8(&mut buf), base + me - 1..base + me);
+                }
+                i = me;
+                continue;
+            }
+            let c = b[i];
+            if c < 0x80 {
+                let orig = base + i..base + i + 1;
+                match c {
+                    b' ' | b'\t' | b'\r' | 0x0b | 0x0c => self.push_space(orig),
+                    b'&' => {
+                        if let Some((ch, len)) = decode_entity(&s[i..]) {
+                            let orig = base + i..base + i + len;
+                            self.push_char(ch, orig);
+                            i += len;
+                            continue;
+                        }
+                        self.push_unit("&", orig);
+                    }
+                    b'\'' => self.push_char('\'', orig),
+                    _ => {
+                        // Safe: ASCII byte.
+                        let ch = c as char;
+                        let mut buf = [0u8; 1];
+                        self.push_unit(ch.encode_utf8(&mut buf), orig);
+                    }
+                }
+                i += 1;
+            } else {
+                let ch = s[i..].chars().next().unwrap_or(PLACEHOLDER);
+                let len = ch.len_utf8();
+                self.push_char(ch, base + i..base + i + len);
+                i += len;
+            }
+        }
+        self.masks = masks;
+    }
+
+    fn push_char(&mut self, ch: char, orig: Range<usize>) {
+        let ch = match ch {
+            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => '\'',
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{2033}' => '"',
+            c if c.is_whitespace() => {
+                self.push_space(orig);
+                return;
+            }
+            c => c,
+        };
+        let mut buf = [0u8; 4];
+        self.push_unit(ch.encode_utf8(&mut buf), orig);
+    }
+
+    fn split_sentences(&mut self, cfg: &ScopeConfig) {
+        let norm = self.norm.as_bytes();
+        let n = norm.len();
+        let mut start = 0;
+        let mut bi = 0;
+        let mut i = 0;
+        while i < n {
+            if bi < self.breaks.len() && self.breaks[bi] == i {
+                bi += 1;
+                push_sentence(&self.norm, &mut self.sentences, start, i);
+                start = i + 1;
+                i += 1;
+                continue;
+            }
+            let c = norm[i];
+            let is_term = matches!(c, b'.' | b'!' | b'?')
+                || (c == 0xE2 && norm.get(i + 1) == Some(&0x80) && norm.get(i + 2) == Some(&0xA6));
+            if !is_term {
+                i += 1;
+                continue;
+            }
+            // The run of terminators and closing marks.
+            let mut j = i;
+            while j < n {
+                match norm[j] {
+                    b'.' | b'!' | b'?' | b'"' | b'\'' | b')' | b']' => j += 1,
+                    0xE2 if norm.get(j + 1) == Some(&0x80) && norm.get(j + 2) == Some(&0xA6) => {
+                        j += 3
+                    }
+                    _ => break,
+                }
+            }
+            let at_end = j == n || norm[j] == b' ';
+            if at_end && !(c == b'.' && j == i + 1 && self.is_abbreviation(i, cfg)) {
+                push_sentence(&self.norm, &mut self.sentences, start, j);
+                start = j;
+            }
+            i = j;
+        }
+        push_sentence(&self.norm, &mut self.sentences, start, n);
+    }
+
+    /// Whether the full stop at `dot` belongs to an abbreviation.
+    fn is_abbreviation(&self, dot: usize, cfg: &ScopeConfig) -> bool {
+        let before = &self.norm[..dot + 1];
+        let word_start = before
+            .rfind(|c: char| c == ' ' || c == '(' || c == PLACEHOLDER)
+            .map_or(0, |p| p + before[p..].chars().next().map_or(1, char::len_utf8));
+        let word = &before[word_start..];
+        if word.eq_ignore_ascii_case("no.") {
+            // "No. 5": only before a number.
+            let after = self.norm[dot + 1..].trim_start();
+            return after.starts_with(|c: char| c.is_ascii_digit());
+        }
+        cfg.abbreviations.iter().any(|a| a.eq_ignore_ascii_case(word))
+    }
+
+    fn first_words_start(&self) -> usize {
+        let Some(first) = self.sentences.first() else {
+            return 0;
+        };
+        let mut at = first.start;
+        let s = &self.norm[..first.end];
+        // Skip leading @handles.
+        while s[at..].starts_with('@') {
+            match s[at..].find(' ') {
+                Some(sp) => at += sp + 1,
+                None => return first.start,
+            }
+        }
+        at
+    }
+}
+
+/// Text in single quotes: an opening `'` not preceded by a letter or digit
+/// and followed by one, up to a closing `'` not followed by one.
+fn find_single_quoted(norm: &str, out: &mut Vec<Range<usize>>) {
+    let b = norm.as_bytes();
+    let word = |i: usize| b.get(i).is_some_and(|c| c.is_ascii_alphanumeric() || *c >= 0x80);
+    let mut i = 0;
+    while let Some(p) = norm[i..].find('\'') {
+        let open = i + p;
+        i = open + 1;
+        if (open > 0 && word(open - 1)) || !word(open + 1) {
+            continue;
+        }
+        let mut j = open + 1;
+        while let Some(q) = norm[j..].find('\'') {
+            let close = j + q;
+            if close - open > 120 {
+                break;
+            }
+            if !word(close + 1) && b[close - 1] != b' ' {
+                out.push(open..close + 1);
+                i = close + 1;
+                break;
+            }
+            j = close + 1;
+        }
+    }
+}
+
+fn trim_end_at(norm: &str, end: usize) -> usize {
+    norm[..end].trim_end().len()
+}
+
+fn push_sentence(norm: &str, out: &mut Vec<Range<usize>>, start: usize, end: usize) {
+    let slice = &norm[start..end];
+    let trimmed_start = start + (slice.len() - slice.trim_start().len());
+    let trimmed_end = start + slice.trim_end().len();
+    if trimmed_start < trimmed_end && norm[trimmed_start..trimmed_end].chars().any(char::is_alphanumeric)
+    {
+        out.push(trimmed_start..trimmed_end);
+    }
+}
+
+/// Whether a line starts quoted history (`On … wrote:`, `-----Original
+/// Message-----`, or a `From:` line followed by a `Sent:` line).
+fn is_history_header(line: &str, next: Option<&str>) -> bool {
+    let l = line.trim_end();
+    if l.contains("-----Original Message-----") {
+        return true;
+    }
+    if l.starts_with("From:") {
+        return next.is_some_and(|n| n.trim_start().starts_with("Sent:"));
+    }
+    if let Some(rest) = l.strip_prefix("On ") {
+        if rest.ends_with("wrote:") {
+            return true;
+        }
+        // Gmail wraps long headers: "On …, Name <address>" / "wrote:".
+        if let Some(n) = next {
+            return n.trim() == "wrote:" && (rest.contains(',') || rest.contains('<'));
+        }
+    }
+    false
+}
+
+fn is_closing_line(line: &str, closings: &[String]) -> bool {
+    let l = line.trim();
+    let l = l.trim_end_matches([',', '!', '.', ' ']);
+    if l.is_empty() || l.len() > 40 {
+        return false;
+    }
+    closings.iter().any(|c| c.eq_ignore_ascii_case(l))
+}
+
+/// A trailing initials tag (`^NO`, `-L.O`, `/AR`, `*AFC`, `~JT`) at the very
+/// end of the text or just before a final link placeholder.
+fn initials_tag(norm: &str) -> Option<Range<usize>> {
+    let mut end = norm.trim_end().len();
+    let t = &norm[..end];
+    if t.ends_with(PLACEHOLDER) {
+        end = t[..t.len() - PLACEHOLDER.len_utf8()].trim_end().len();
+    }
+    let t = &norm[..end];
+    let tok_start = t.rfind(' ').map_or(0, |p| p + 1);
+    let tok = &t[tok_start..];
+    let mut chars = tok.chars();
+    let first = chars.next()?;
+    if !matches!(first, '^' | '-' | '/' | '*' | '~') {
+        return None;
+    }
+    let rest = &tok[1..];
+    let letters = rest.chars().filter(char::is_ascii_alphabetic).count();
+    if rest.is_empty()
+        || rest.len() > 5
+        || letters == 0
+        || letters > 4
+        || !rest.chars().all(|c| c.is_ascii_alphabetic() || c == '.')
+    {
+        return None;
+    }
+    Some(tok_start..end)
+}
+
+/// Decodes an HTML character reference at the start of `s`.
+fn decode_entity(s: &str) -> Option<(char, usize)> {
+    let end = s[..s.len().min(12)].find(';')?;
+    let name = &s[1..end];
+    let ch = match name {
+        "gt" => '>',
+        "lt" => '<',
+        "amp" => '&',
+        "quot" => '"',
+        "apos" => '\'',
+        "nbsp" => ' ',
+        _ => {
+            let num = name.strip_prefix('#')?;
+            let code = if let Some(hex) = num.strip_prefix(['x', 'X']) {
+                u32::from_str_radix(hex, 16).ok()?
+            } else {
+                num.parse::<u32>().ok()?
+            };
+            char::from_u32(code)?
+        }
+    };
+    Some((ch, end + 1))
+}
+
+/// Finds inline regions of one line that are not the agent's prose:
+/// double-quoted text, links, email addresses, code spans. Each is
+/// `(start, end, terminator)`, where the terminator is a sentence-ending
+/// mark that closed the quoted text.
+fn find_masks(s: &str, cfg: &ScopeConfig, out: &mut Vec<(usize, usize, Option<char>)>) {
+    let b = s.as_bytes();
+    if cfg.skip_links {
+        // Code spans.
+        let mut i = 0;
+        while let Some(p) = s[i..].find('`') {
+            let open = i + p;
+            match s[open + 1..].find('`') {
+                Some(q) => {
+                    out.push((open, open + 1 + q + 1, None));
+                    i = open + q + 2;
+                }
+                None => break,
+            }
+        }
+        // Links.
+        for prefix in ["http://", "https://", "www."] {
+            let mut i = 0;
+            while let Some(p) = s[i..].find(prefix) {
+                let start = i + p;
+                if start > 0 && b[start - 1].is_ascii_alphanumeric() {
+                    i = start + prefix.len();
+                    continue;
+                }
+                let end = link_end(s, start);
+                out.push((start, end, None));
+                i = end.max(start + 1);
+            }
+        }
+        // Email addresses.
+        let mut i = 0;
+        while let Some(p) = s[i..].find('@') {
+            let at = i + p;
+            i = at + 1;
+            let left = s[..at]
+                .rfind(|c: char| !(c.is_ascii_alphanumeric() || "._%+-".contains(c)))
+                .map_or(0, |q| q + 1);
+            if left == at {
+                continue;
+            }
+            let right_len = s[at + 1..]
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-'))
+                .unwrap_or(s.len() - at - 1);
+            let domain = s[at + 1..at + 1 + right_len].trim_end_matches('.');
+            if domain.contains('.') {
+                out.push((left, at + 1 + domain.len(), None));
+                i = at + 1 + domain.len();
+            }
+        }
+    }
+    if cfg.skip_double_quotes {
+        let mut i = 0;
+        while i < b.len() {
+            let rest = &b[i..];
+            let (open_len, close): (usize, &[&str]) = if rest[0] == b'"' {
+                (1, &["\"", "\u{201D}", "&quot;"])
+            } else if rest.starts_with("\u{201C}".as_bytes()) {
+                (3, &["\u{201D}", "\""])
+            } else if rest.starts_with(b"&quot;") {
+                (6, &["&quot;", "\""])
+            } else {
+                i += 1;
+                continue;
+            };
+            let inner_start = i + open_len;
+            let found = close
+                .iter()
+                .filter_map(|c| s[inner_start..].find(c).map(|p| (p, c.len())))
+                .min();
+            match found {
+                Some((p, clen)) if p > 0 => {
+                    let inner = s[inner_start..inner_start + p].trim_end();
+                    let term = inner
+                        .chars()
+                        .next_back()
+                        .filter(|c| matches!(c, '.' | '!' | '?'))
+                        .map(|_| '.');
+                    out.push((i, inner_start + p + clen, term));
+                    i = inner_start + p + clen;
+                }
+                _ => i += open_len,
+            }
+        }
+    }
+    if out.len() > 1 {
+        out.sort_unstable();
+        // Drop regions nested in or overlapping an earlier one.
+        let mut w = 0;
+        for r in 0..out.len() {
+            if w == 0 || out[r].0 >= out[w - 1].1 {
+                out[w] = out[r];
+                w += 1;
+            }
+        }
+        out.truncate(w);
+    }
+}
+
+fn link_end(s: &str, start: usize) -> usize {
+    let rest = &s[start..];
+    let len = rest
+        .find(|c: char| c.is_whitespace() || c == '"' || c == '<' || c == '>' || c == '\u{201D}')
+        .unwrap_or(rest.len());
+    let link = rest[..len].trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '\'']);
+    start + link.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg() -> ScopeConfig {
+        ScopeConfig {
+            skip_quoted_lines: true,
+            skip_history: true,
+            skip_double_quotes: true,
+            skip_signature: true,
+            skip_links: true,
+            closings: vec!["best".into(), "kind regards".into(), "thanks".into()],
+            abbreviations: vec!["e.g.".into(), "mr.".into()],
+        }
+    }
+
+    fn sentences(text: &str) -> Vec<String> {
+        let mut p = Prepared::default();
+        p.prepare(text, &cfg());
+        p.sentences.iter().map(|r| p.norm[r.clone()].to_owned()).collect()
+    }
+
+    #[test]
+    fn folds_white_space_and_maps_back() {
+        let text = "That’s   not\nmy job.";
+        let mut p = Prepared::default();
+        p.prepare(text, &cfg());
+        assert_eq!(p.norm, "That's not my job.");
+        let at = p.norm.find("not my").unwrap_or(0);
+        let orig = p.original(at..at + "not my".len());
+        assert_eq!(&text[orig], "not\nmy");
+        assert_eq!(p.breaks.len(), 1);
+    }
+
+    #[test]
+    fn decodes_character_references() {
+        let mut p = Prepared::default();
+        p.prepare("that&#39;s not my job &amp; more", &cfg());
+        assert_eq!(p.norm, "that's not my job & more");
+    }
+
+    #[test]
+    fn cuts_sentences() {
+        assert_eq!(
+            sentences("Hi Ana,\nNo. 5 is ready, e.g. today. Done! Mr. Lee said \"no.\" Fine"),
+            vec!["Hi Ana,", "No. 5 is ready, e.g. today.", "Done!", "Mr. Lee said \u{FFFC}.", "Fine"]
+        );
+    }
+
+    #[test]
+    fn skips_quotes_history_and_signature() {
+        let text = "> rude words\nHello,\nAll done.\n\nBest,\nMIRA SMITH\n\nOn Mon, Ana wrote:\n> more";
+        let mut p = Prepared::default();
+        p.prepare(text, &cfg());
+        assert_eq!(p.norm, "Hello, All done. Best, MIRA SMITH");
+        assert_eq!(p.skipped.len(), 1);
+        assert_eq!(&p.norm[p.skipped[0].clone()], "MIRA SMITH");
+        assert_eq!(&p.norm[..p.body_end], "Hello, All done.");
+    }
+
+    #[test]
+    fn finds_initials_tag() {
+        let mut p = Prepared::default();
+        p.prepare("Sorry for the wait! ^NO", &cfg());
+        assert_eq!(&p.norm[p.skipped[0].clone()], "^NO");
+    }
+}
