@@ -276,13 +276,11 @@ impl Checker {
             c.clear();
         }
         inner.phrases.scan(&prep.norm, hits);
-        let set_matches = inner
-            .text_set
-            .as_ref()
-            .map(|set| set.matches(&prep.norm));
+        let set_matches = inner.text_set.as_ref().map(|set| set.matches(&prep.norm));
 
-        let channel_ok =
-            |r: &Compiled| r.active && (r.channels.is_empty() || r.channels.contains(&options.channel));
+        let channel_ok = |r: &Compiled| {
+            r.active && (r.channels.is_empty() || r.channels.contains(&options.channel))
+        };
 
         // Span rules, detectors and requirements.
         for (i, rule) in inner.rules.iter().enumerate() {
@@ -439,7 +437,10 @@ fn make_finding<'a>(
     index: usize,
 ) -> (Finding<'a>, usize) {
     let span = prep.original(c.range.clone());
-    let span = if span.end <= text.len() && text.is_char_boundary(span.start) && text.is_char_boundary(span.end) {
+    let span = if span.end <= text.len()
+        && text.is_char_boundary(span.start)
+        && text.is_char_boundary(span.end)
+    {
         span
     } else {
         0..0
@@ -532,7 +533,9 @@ fn sentence_case(s: &str, keep: &[String]) -> String {
     let mut word = String::new();
     let flush = |word: &mut String, out: &mut String| {
         let core = word.trim_end_matches(|c: char| c == 's');
-        if keep.iter().any(|k| k.eq_ignore_ascii_case(core) && core.chars().all(|c| !c.is_lowercase()))
+        if keep
+            .iter()
+            .any(|k| k.eq_ignore_ascii_case(core) && core.chars().all(|c| !c.is_lowercase()))
         {
             out.push_str(word);
         } else {
@@ -708,8 +711,13 @@ enum Tok {
 
 fn caps_candidates(prep: &Prepared, caps: &Caps, out: &mut Vec<Cand>) {
     let norm = &prep.norm;
-    let in_quotes =
-        |r: &Range<usize>| caps.single_quotes && prep.single_quoted.iter().any(|q| q.start <= r.start && r.end <= q.end);
+    let in_quotes = |r: &Range<usize>| {
+        caps.single_quotes
+            && prep
+                .single_quoted
+                .iter()
+                .any(|q| q.start <= r.start && r.end <= q.end)
+    };
     for s in &prep.sentences {
         let text = &norm[s.clone()];
         // Current run: (start of first token, first counted, last counted, count).
@@ -722,12 +730,13 @@ fn caps_candidates(prep: &Prepared, caps: &Caps, out: &mut Vec<Cand>) {
         let mut first_caps: Option<usize> = None;
         let mut last_caps = 0;
         let finish = |run: &mut Option<(usize, Range<usize>, Range<usize>, usize)>,
-                          before: Option<Range<usize>>,
-                          out: &mut Vec<Cand>| {
+                      before: Option<Range<usize>>,
+                      out: &mut Vec<Cand>| {
             if let Some((start, first, last, count)) = run.take() {
                 if count >= caps.min_run {
                     let range = first.start..last.end;
-                    if !is_label(norm, start, before.as_ref(), &caps.label_words) && !in_quotes(&range)
+                    if !is_label(norm, start, before.as_ref(), &caps.label_words)
+                        && !in_quotes(&range)
                     {
                         out.push(Cand {
                             range,
@@ -804,7 +813,12 @@ fn caps_candidates(prep: &Prepared, caps: &Caps, out: &mut Vec<Cand>) {
 
 /// Whether a run starting at `start` names something on screen: it follows
 /// a label word ("tap", "click") or a `>`.
-fn is_label(norm: &str, start: usize, before: Option<&Range<usize>>, label_words: &[String]) -> bool {
+fn is_label(
+    norm: &str,
+    start: usize,
+    before: Option<&Range<usize>>,
+    label_words: &[String],
+) -> bool {
     let prefix = norm[..start].trim_end();
     if prefix.ends_with('>') && label_words.iter().any(|w| w == ">") {
         return true;
@@ -864,9 +878,8 @@ fn tokens(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     let b = text.as_bytes();
     let mut i = 0;
     std::iter::from_fn(move || {
-        let is_word_at = |i: usize| -> bool {
-            text[i..].chars().next().is_some_and(char::is_alphanumeric)
-        };
+        let is_word_at =
+            |i: usize| -> bool { text[i..].chars().next().is_some_and(char::is_alphanumeric) };
         while i < b.len() && !is_word_at(i) {
             i += text[i..].chars().next().map_or(1, char::len_utf8);
         }
@@ -903,7 +916,11 @@ fn compile(pack: Pack) -> Result<Inner, Error> {
         skip_double_quotes: settings.skip_double_quotes.unwrap_or(true),
         skip_signature: settings.skip_signature.unwrap_or(true),
         skip_links: settings.skip_links_and_code.unwrap_or(true),
-        closings: settings.closings.iter().map(|c| c.trim().to_lowercase()).collect(),
+        closings: settings
+            .closings
+            .iter()
+            .map(|c| c.trim().to_lowercase())
+            .collect(),
         abbreviations: settings
             .abbreviations
             .iter()

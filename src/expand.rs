@@ -240,8 +240,7 @@ impl<'a> Vocabulary<'a> {
 
 fn is_list_name(n: &str) -> bool {
     n.starts_with(|c: char| c.is_ascii_lowercase())
-        && n
-            .bytes()
+        && n.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
@@ -302,7 +301,11 @@ mod tests {
 
     fn vocab(lists: &BTreeMap<String, Vec<String>>) -> Vocabulary<'_> {
         let groups = vec![
-            vec!["that's not".to_owned(), "that is not".into(), "that isn't".into()],
+            vec![
+                "that's not".to_owned(),
+                "that is not".into(),
+                "that isn't".into(),
+            ],
             vec!["can't".to_owned(), "cannot".into(), "can not".into()],
             vec!["that's".to_owned(), "that is".into()],
         ];
@@ -327,10 +330,7 @@ mod tests {
         let mut lists = BTreeMap::new();
         lists.insert("who".to_owned(), vec!["I".to_owned(), "we".to_owned()]);
         let v = vocab(&lists);
-        assert_eq!(
-            v.expand("{who} can't").map(|v| v.len()).unwrap_or(0),
-            6
-        );
+        assert_eq!(v.expand("{who} can't").map(|v| v.len()).unwrap_or(0), 6);
         assert!(v.expand("{nobody} knows").is_err());
         assert!(v.expand("(a|b").is_err());
         let p = v.expand_pattern(r"\b{who} x{2}").unwrap_or_default();

@@ -188,13 +188,19 @@ mod tests {
         };
         let mut hits = vec![Vec::new(); set.slots()];
         set.scan(text, &mut hits);
-        hits[0].iter().map(|h| text[h.range.clone()].to_owned()).collect()
+        hits[0]
+            .iter()
+            .map(|h| text[h.range.clone()].to_owned())
+            .collect()
     }
 
     #[test]
     fn whole_words_only() {
         assert_eq!(scan(&["no"], "I know nobody, no."), vec!["no"]);
-        assert_eq!(scan(&["rma"], "Two RMAs and an RMA's label"), vec!["RMAs", "RMA's"]);
+        assert_eq!(
+            scan(&["rma"], "Two RMAs and an RMA's label"),
+            vec!["RMAs", "RMA's"]
+        );
         assert_eq!(scan(&["chill"], "chilled, chill!"), vec!["chill"]);
         assert!(scan(&["it"], "it'd").is_empty());
     }

@@ -190,7 +190,10 @@ impl Pack {
     pub fn from_path(path: impl AsRef<Path>) -> Result<Pack, Error> {
         let path = path.as_ref();
         let text = std::fs::read_to_string(path).map_err(|e| {
-            Error::new(ErrorKind::Io, format!("cannot read {}: {e}", path.display()))
+            Error::new(
+                ErrorKind::Io,
+                format!("cannot read {}: {e}", path.display()),
+            )
         })?;
         Pack::from_toml_named(&text, Some(&path.display().to_string()))
     }
@@ -230,11 +233,13 @@ impl Pack {
         }
         for id in pack.overrides.keys() {
             let offset = text.find(&format!("[rules.{id}]")).unwrap_or(0);
-            pack.origins.entry(format!("[rules.{id}]")).or_insert(Origin {
-                source: shared_source.clone(),
-                text: shared_text.clone(),
-                offset,
-            });
+            pack.origins
+                .entry(format!("[rules.{id}]"))
+                .or_insert(Origin {
+                    source: shared_source.clone(),
+                    text: shared_text.clone(),
+                    offset,
+                });
         }
         pack.validate_shape()?;
         Ok(pack)
@@ -400,7 +405,10 @@ impl Pack {
             }
             for exception in &rule.exceptions {
                 if exception.phrases.is_empty() && exception.patterns.is_empty() {
-                    return fail(ErrorKind::InvalidRule, "an exception needs phrases or patterns");
+                    return fail(
+                        ErrorKind::InvalidRule,
+                        "an exception needs phrases or patterns",
+                    );
                 }
             }
         }
@@ -475,7 +483,12 @@ fn enclosing_rule_id(text: &str, offset: usize) -> Option<String> {
         }
         if let Some(rest) = trimmed.strip_prefix("id") {
             if let Some(value) = rest.trim_start().strip_prefix('=') {
-                return Some(value.trim().trim_matches(|c| c == '"' || c == '\'').to_owned());
+                return Some(
+                    value
+                        .trim()
+                        .trim_matches(|c| c == '"' || c == '\'')
+                        .to_owned(),
+                );
             }
         }
     }

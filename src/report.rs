@@ -209,8 +209,11 @@ impl<'a> Report<'a> {
             .filter(|f| !f.suggestions.is_empty())
             .collect();
         order.sort_by(|a, b| {
-            (a.span.start, std::cmp::Reverse(a.severity), a.span.end)
-                .cmp(&(b.span.start, std::cmp::Reverse(b.severity), b.span.end))
+            (a.span.start, std::cmp::Reverse(a.severity), a.span.end).cmp(&(
+                b.span.start,
+                std::cmp::Reverse(b.severity),
+                b.span.end,
+            ))
         });
         let mut out: Vec<(Range<usize>, &str)> = Vec::new();
         for f in order {

@@ -116,7 +116,9 @@ impl fmt::Display for Category {
 }
 
 /// Where a reply is sent. Structure rules usually judge email only.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Channel {
     /// An email (the default).

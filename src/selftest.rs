@@ -53,14 +53,20 @@ impl Checker {
                 let mut edits: Vec<(std::ops::Range<usize>, &str)> = Vec::new();
                 for f in &own {
                     if let Some(s) = f.suggestions().first() {
-                        if edits.last().is_none_or(|(last, _)| f.span().start >= last.end) {
+                        if edits
+                            .last()
+                            .is_none_or(|(last, _)| f.span().start >= last.end)
+                        {
                             edits.push((f.span(), s.text.as_str()));
                         }
                     }
                 }
                 if edits.is_empty() {
                     if ex.fixed.is_some() {
-                        failures.push(fail(&ex.text, "example has `fixed` but no suggestion".into()));
+                        failures.push(fail(
+                            &ex.text,
+                            "example has `fixed` but no suggestion".into(),
+                        ));
                     }
                     continue;
                 }

@@ -118,8 +118,7 @@ impl Prepared {
             if cfg.skip_history && is_history_header(content, line_iter.peek().copied()) {
                 break;
             }
-            if cfg.skip_quoted_lines && (content.starts_with('>') || content.starts_with("&gt;"))
-            {
+            if cfg.skip_quoted_lines && (content.starts_with('>') || content.starts_with("&gt;")) {
                 continue;
             }
             lines.push(start..start + line.len());
@@ -343,14 +342,18 @@ impl Prepared {
         let before = &self.norm[..dot + 1];
         let word_start = before
             .rfind(|c: char| c == ' ' || c == '(' || c == PLACEHOLDER)
-            .map_or(0, |p| p + before[p..].chars().next().map_or(1, char::len_utf8));
+            .map_or(0, |p| {
+                p + before[p..].chars().next().map_or(1, char::len_utf8)
+            });
         let word = &before[word_start..];
         if word.eq_ignore_ascii_case("no.") {
             // "No. 5": only before a number.
             let after = self.norm[dot + 1..].trim_start();
             return after.starts_with(|c: char| c.is_ascii_digit());
         }
-        cfg.abbreviations.iter().any(|a| a.eq_ignore_ascii_case(word))
+        cfg.abbreviations
+            .iter()
+            .any(|a| a.eq_ignore_ascii_case(word))
     }
 
     fn first_words_start(&self) -> usize {
@@ -374,7 +377,10 @@ impl Prepared {
 /// and followed by one, up to a closing `'` not followed by one.
 fn find_single_quoted(norm: &str, out: &mut Vec<Range<usize>>) {
     let b = norm.as_bytes();
-    let word = |i: usize| b.get(i).is_some_and(|c| c.is_ascii_alphanumeric() || *c >= 0x80);
+    let word = |i: usize| {
+        b.get(i)
+            .is_some_and(|c| c.is_ascii_alphanumeric() || *c >= 0x80)
+    };
     let mut i = 0;
     while let Some(p) = norm[i..].find('\'') {
         let open = i + p;
@@ -406,7 +412,10 @@ fn push_sentence(norm: &str, out: &mut Vec<Range<usize>>, start: usize, end: usi
     let slice = &norm[start..end];
     let trimmed_start = start + (slice.len() - slice.trim_start().len());
     let trimmed_end = start + slice.trim_end().len();
-    if trimmed_start < trimmed_end && norm[trimmed_start..trimmed_end].chars().any(char::is_alphanumeric)
+    if trimmed_start < trimmed_end
+        && norm[trimmed_start..trimmed_end]
+            .chars()
+            .any(char::is_alphanumeric)
     {
         out.push(trimmed_start..trimmed_end);
     }
@@ -626,7 +635,10 @@ mod tests {
     fn sentences(text: &str) -> Vec<String> {
         let mut p = Prepared::default();
         p.prepare(text, &cfg());
-        p.sentences.iter().map(|r| p.norm[r.clone()].to_owned()).collect()
+        p.sentences
+            .iter()
+            .map(|r| p.norm[r.clone()].to_owned())
+            .collect()
     }
 
     #[test]
@@ -652,13 +664,20 @@ mod tests {
     fn cuts_sentences() {
         assert_eq!(
             sentences("Hi Ana,\nNo. 5 is ready, e.g. today. Done! Mr. Lee said \"no.\" Fine"),
-            vec!["Hi Ana,", "No. 5 is ready, e.g. today.", "Done!", "Mr. Lee said \u{FFFC}.", "Fine"]
+            vec![
+                "Hi Ana,",
+                "No. 5 is ready, e.g. today.",
+                "Done!",
+                "Mr. Lee said \u{FFFC}.",
+                "Fine"
+            ]
         );
     }
 
     #[test]
     fn skips_quotes_history_and_signature() {
-        let text = "> rude words\nHello,\nAll done.\n\nBest,\nMIRA SMITH\n\nOn Mon, Ana wrote:\n> more";
+        let text =
+            "> rude words\nHello,\nAll done.\n\nBest,\nMIRA SMITH\n\nOn Mon, Ana wrote:\n> more";
         let mut p = Prepared::default();
         p.prepare(text, &cfg());
         assert_eq!(p.norm, "Hello, All done. Best, MIRA SMITH");

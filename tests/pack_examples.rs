@@ -44,7 +44,10 @@ fn default_pack_has_every_spec_rule() {
         let rule = pack.rule(id).unwrap_or_else(|| panic!("missing rule {id}"));
         assert_eq!(rule.category, category, "{id}");
         assert_eq!(rule.severity, severity, "{id}");
-        assert!(rule.examples.len() >= 3 || matches!(rule.matcher, Match::Requirement(_)), "{id} needs examples");
+        assert!(
+            rule.examples.len() >= 3 || matches!(rule.matcher, Match::Requirement(_)),
+            "{id} needs examples"
+        );
         assert!(!rule.rationale.is_empty());
     }
 }
