@@ -77,8 +77,8 @@ impl Prepared {
     /// The index of the sentence containing `norm` offset `at`.
     pub fn sentence_of(&self, at: usize) -> Option<usize> {
         let i = self.sentences.partition_point(|s| s.end <= at);
-        (i < self.sentences.len() && self.sentences[i].start <= at.max(self.sentences[i].start))
-            .then_some(i)
+        // A position between sentences belongs to the next one.
+        (i < self.sentences.len()).then_some(i)
     }
 
     /// Whether `at` is where a sentence's words start.
@@ -90,7 +90,12 @@ impl Prepared {
         // Leading punctuation such as an opening quote or bracket.
         self.sentence_of(at).is_some_and(|i| {
             let s = &self.sentences[i];
-            !self.norm[s.start..at].chars().any(char::is_alphanumeric)
+            let (a, b) = if s.start <= at {
+                (s.start, at)
+            } else {
+                (at, s.start)
+            };
+            !self.norm[a..b].chars().any(char::is_alphanumeric)
         })
     }
 
@@ -483,7 +488,7 @@ fn initials_tag(norm: &str) -> Option<Range<usize>> {
 
 /// Decodes an HTML character reference at the start of `s`.
 fn decode_entity(s: &str) -> Option<(char, usize)> {
-    let end = s[..s.len().min(12)].find(';')?;
+    let end = s.bytes().take(12).position(|b| b == b';')?;
     let name = &s[1..end];
     let ch = match name {
         "gt" => '>',

@@ -1,0 +1,218 @@
+//! The public surface: auto traits, spans, positions, fixes, scores, and
+//! named false-positive regressions.
+
+use tactful::{
+    Channel, CheckOptions, Checker, Edit, Finding, OwnedFinding, Pack, Report, Severity,
+};
+
+fn checker() -> Checker {
+    Checker::new().expect("the default pack compiles")
+}
+
+fn ids<'a>(report: &'a Report<'_>) -> Vec<&'a str> {
+    report.findings().iter().map(Finding::rule_id).collect()
+}
+
+#[test]
+fn public_types_are_send_sync_and_unwind_safe() {
+    fn assert_auto<T: Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe>() {}
+    assert_auto::<Checker>();
+    assert_auto::<Report<'static>>();
+    assert_auto::<Finding<'static>>();
+    assert_auto::<OwnedFinding>();
+    assert_auto::<Pack>();
+    assert_auto::<tactful::Error>();
+}
+
+#[test]
+fn one_checker_serves_many_threads() {
+    let checker = checker();
+    let texts = ["That's not my job.", "Calm down!!", "Thanks, all sorted."];
+    let expected: Vec<Vec<String>> = texts
+        .iter()
+        .map(|t| {
+            ids(&checker.check(t))
+                .iter()
+                .map(|s| s.to_string())
+                .collect()
+        })
+        .collect();
+    std::thread::scope(|s| {
+        for _ in 0..4 {
+            let c = checker.clone();
+            let expected = &expected;
+            s.spawn(move || {
+                for _ in 0..50 {
+                    for (t, want) in texts.iter().zip(expected) {
+                        let got: Vec<String> =
+                            ids(&c.check(t)).iter().map(|s| s.to_string()).collect();
+                        assert_eq!(&got, want);
+                    }
+                }
+            });
+        }
+    });
+}
+
+#[test]
+fn spans_point_at_original_bytes() {
+    let text = "Hi Ana,\n\nthat&#39;s   not my\njob.";
+    let c = checker();
+    let report = c.check(text);
+    let f = report
+        .findings()
+        .iter()
+        .find(|f| f.rule_id() == "not-my-job")
+        .expect("flagged through the character reference and line break");
+    assert_eq!(f.matched(), "that&#39;s   not my\njob");
+    let pos = report.position(f);
+    assert_eq!((pos.line, pos.column), (3, 1));
+    assert_eq!(f.severity(), Severity::Error);
+}
+
+#[test]
+fn positions_count_chars_and_utf16() {
+    let text = "Café ☕ – I promise it ships today.";
+    let c = checker();
+    let report = c.check(text);
+    let f = &report.findings()[0];
+    assert_eq!(f.rule_id(), "overpromise");
+    let pos = report.position(f);
+    assert_eq!(pos.column, 10);
+    assert_eq!(pos.utf16_start, 9);
+    assert_eq!(pos.utf16_end - pos.utf16_start, "I promise".len());
+}
+
+#[test]
+fn suggestions_match_case_and_say_what_they_do() {
+    let c = checker();
+    let report = c.check("That's not my job. Honestly, not my problem.");
+    let own: Vec<_> = report
+        .findings()
+        .iter()
+        .filter(|f| f.rule_id() == "not-my-job")
+        .collect();
+    let s: Vec<&str> = own
+        .iter()
+        .map(|f| f.suggestions()[0].text.as_str())
+        .collect();
+    assert_eq!(
+        s,
+        [
+            "Let me find the right person to help with this",
+            "let me find the right person to help with this"
+        ]
+    );
+    assert!(own.iter().all(|f| f.suggestions()[0].edit == Edit::Replace));
+    let report = c.check("Your order is late. It comes Monday.");
+    let greeting = report
+        .findings()
+        .iter()
+        .find(|f| f.rule_id() == "missing-greeting")
+        .expect("no greeting");
+    assert_eq!(greeting.span(), 0..0);
+    assert_eq!(greeting.suggestions()[0].edit, Edit::Insert);
+}
+
+#[test]
+fn fixes_give_a_courteous_draft() {
+    let text = "As I said, the RMA is attached!!";
+    let c = checker();
+    let report = c.check(text);
+    let fixed = report.fixed();
+    assert_eq!(fixed, "To recap, the return authorisation is attached!");
+    assert!(c.check(&fixed).is_clean());
+}
+
+#[test]
+fn score_weighs_severities() {
+    let c = checker();
+    assert_eq!(c.check("Thanks, that's all done.").score(), 100);
+    // One error (25) and one hint (3).
+    let r = c.check("Calm down, the ETA is noon.");
+    assert_eq!(ids(&r), ["dismissive", "jargon"]);
+    assert_eq!(r.score(), 72);
+}
+
+#[test]
+fn structure_rules_judge_email_only() {
+    let c = checker();
+    let text = "Your refund went through. It shows in 3 days.";
+    let email = c.check(text);
+    assert!(ids(&email).contains(&"missing-greeting"));
+    for channel in [Channel::Chat, Channel::Social] {
+        let r = c.check_with(text, &CheckOptions::channel(channel));
+        assert!(r.is_clean(), "{channel:?}: {:?}", ids(&r));
+    }
+}
+
+#[test]
+fn findings_are_deterministic_and_sorted() {
+    let c = checker();
+    let text = "NO, WE CANNOT DO THAT!! Calm down. I don't know. Per my last email, ASAP.";
+    let a = c.check(text);
+    let b = c.check(text);
+    assert_eq!(a, b);
+    let spans: Vec<_> = a
+        .findings()
+        .iter()
+        .map(|f| (f.span().start, f.span().end))
+        .collect();
+    let mut sorted = spans.clone();
+    sorted.sort();
+    assert_eq!(spans, sorted);
+}
+
+#[test]
+fn empty_and_odd_input() {
+    let c = checker();
+    for t in [
+        "",
+        " ",
+        "\n\n",
+        "!!",
+        "&#99999999;",
+        "&",
+        "“",
+        "> only quoted",
+        "\u{FFFC}",
+    ] {
+        let r = c.check(t);
+        for f in r.findings() {
+            assert_eq!(&t[f.span()], f.matched());
+        }
+    }
+}
+
+#[test]
+fn literal_phrases_are_exported() {
+    let c = checker();
+    let phrases = c.literal_phrases();
+    assert!(phrases.contains(&"that is not my job"));
+    assert!(phrases.contains(&"calm down"));
+}
+
+// False-positive regressions: each sentence once broke a rule.
+
+#[test]
+fn regression_quoted_history_is_not_the_agents() {
+    let text = "Hi Lou,\n\nAll fixed now. Let me know if not.\n\nThanks,\nMo\n\nOn Tue, 4 Jun 2024, Lou Reed <lou@example.com> wrote:\n> CALM DOWN?? THIS IS NOT MY PROBLEM!!";
+    let c = checker();
+    let r = c.check(text);
+    assert!(r.is_clean(), "{:?}", ids(&r));
+}
+
+#[test]
+fn regression_signature_capitals_are_not_shouting() {
+    let text = "Hi Jo,\n\nThanks for waiting. The part ships today, let me know if it doesn't.\n\nKind regards,\nJOHN SMITH\nNORTHERN GAS SERVICES";
+    let c = checker();
+    assert!(c.check(text).is_clean());
+}
+
+#[test]
+fn regression_initials_tag_is_not_a_refusal() {
+    let text = "@sam Sorry for the wait! Your refund is on its way. ^NO";
+    let c = checker();
+    let r = c.check_with(text, &CheckOptions::channel(Channel::Social));
+    assert!(r.is_clean(), "{:?}", ids(&r));
+}
