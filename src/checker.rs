@@ -1,5 +1,6 @@
 //! The compiled checker.
 
+use crate::canon::Canon;
 use crate::error::{Error, ErrorKind};
 use crate::expand::Vocabulary;
 use crate::matcher::{Hit, PhraseSet, PhraseSetBuilder};
@@ -7,7 +8,7 @@ use crate::pack::Pack;
 use crate::report::{Edit, Finding, Report, Suggestion};
 use crate::rule::{Channel, Match, Near, PatternScope, Place, Rule};
 use crate::text::{Prepared, ScopeConfig};
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex::{Regex, RegexBuilder};
 use std::cell::RefCell;
 use std::ops::Range;
 use std::sync::Arc;
@@ -94,8 +95,6 @@ struct Inner {
     rules: Vec<Compiled>,
     phrases: PhraseSet,
     scope: ScopeConfig,
-    /// Pre-filter for text-scope patterns that have no `requires`.
-    text_set: Option<RegexSet>,
 }
 
 struct Compiled {
@@ -127,6 +126,7 @@ enum Kind {
         if_rules: Vec<usize>,
         if_slot: u32,
         if_patterns: Vec<Regex>,
+        requires: Option<u32>,
         unless_slot: u32,
         unless_patterns: Vec<Regex>,
     },
@@ -138,8 +138,6 @@ struct CPattern {
     scope: PatternScope,
     suggest: Vec<String>,
     has_m: bool,
-    /// Index in the text pre-filter set, if it is in it.
-    set_index: Option<usize>,
 }
 
 struct CException {
@@ -276,7 +274,6 @@ impl Checker {
             c.clear();
         }
         inner.phrases.scan(&prep.norm, hits);
-        let set_matches = inner.text_set.as_ref().map(|set| set.matches(&prep.norm));
 
         let channel_ok = |r: &Compiled| {
             r.active && (r.channels.is_empty() || r.channels.contains(&options.channel))
@@ -307,11 +304,6 @@ impl Checker {
                     });
                     if required {
                         for (k, p) in patterns.iter().enumerate() {
-                            if let (Some(idx), Some(m)) = (p.set_index, &set_matches) {
-                                if !m.matched(idx) {
-                                    continue;
-                                }
-                            }
                             pattern_matches(prep, p, |range| {
                                 found.push(Cand {
                                     range,
@@ -355,6 +347,7 @@ impl Checker {
                 if_rules,
                 if_slot,
                 if_patterns,
+                requires,
                 unless_slot,
                 unless_patterns,
             } = &rule.kind
@@ -379,7 +372,9 @@ impl Checker {
                     });
                 }
             }
-            for re in if_patterns {
+            let required = requires
+                .is_none_or(|r| hits[r as usize].iter().any(|h| !prep.is_skipped(&h.range)));
+            for re in if_patterns.iter().filter(|_| required) {
                 for m in re.find_iter(&prep.norm) {
                     let range = m.range();
                     if !range.is_empty() && !prep.is_skipped(&range) {
@@ -719,7 +714,7 @@ fn caps_candidates(prep: &Prepared, caps: &Caps, out: &mut Vec<Cand>) {
                 .any(|q| q.start <= r.start && r.end <= q.end)
     };
     for s in &prep.sentences {
-        let text = &norm[s.clone()];
+        let sentence = &norm[s.clone()];
         // Current run: (start of first token, first counted, last counted, count).
         let mut run: Option<(usize, Range<usize>, Range<usize>, usize)> = None;
         let mut lead: Option<usize> = None;
@@ -747,7 +742,8 @@ fn caps_candidates(prep: &Prepared, caps: &Caps, out: &mut Vec<Cand>) {
             }
         };
         let mut run_before: Option<Range<usize>> = None;
-        for tok in tokens(text) {
+        let mut last_orig: Option<usize> = None;
+        for tok in tokens(sentence) {
             let range = s.start + tok.start..s.start + tok.end;
             let kind = classify(&norm[range.clone()], caps, prep.is_skipped(&range));
             let word = &norm[range.clone()];
@@ -771,21 +767,26 @@ fn caps_candidates(prep: &Prepared, caps: &Caps, out: &mut Vec<Cand>) {
                     }
                 }
                 Tok::Counted => {
-                    caps_words += 1;
-                    counted_words += 1;
+                    // Words spelled out from one contraction ("CAN'T" read
+                    // as "CAN NOT") count once, as written.
+                    let orig = prep.original(range.clone());
+                    let weight = usize::from(last_orig != Some(orig.start));
+                    last_orig = Some(orig.start);
+                    caps_words += weight;
+                    counted_words += weight;
                     first_caps.get_or_insert(range.start);
                     last_caps = range.end;
                     match &mut run {
                         Some((_, _, last, count)) => {
                             *last = range.clone();
-                            *count += 1;
+                            *count += weight;
                         }
                         None => {
                             let start = lead.take().unwrap_or(range.start);
                             if start == range.start {
                                 run_before = prev_word.clone();
                             }
-                            run = Some((start, range.clone(), range.clone(), 1));
+                            run = Some((start, range.clone(), range.clone(), weight));
                         }
                     }
                 }
@@ -858,7 +859,7 @@ fn classify(word: &str, caps: &Caps, skipped: bool) -> Tok {
     {
         return Tok::Neutral;
     }
-    if is_acronym(word) || is_acronym(word.trim_end_matches('S')) {
+    if is_acronym(word) {
         return Tok::Neutral;
     }
     // "USB-C": every part an acronym or a single letter.
@@ -926,8 +927,9 @@ fn compile(pack: Pack) -> Result<Inner, Error> {
             .iter()
             .map(|a| a.trim().to_lowercase())
             .collect(),
+        canon: Canon::new(&settings.contractions),
     };
-    let vocab = Vocabulary::new(&pack.lists, &settings.contractions);
+    let vocab = Vocabulary::new(&pack.lists, &scope.canon);
     let mut phrases = PhraseSetBuilder::default();
     let ids: Vec<&str> = pack.rules.iter().map(|r| r.id.as_str()).collect();
 
@@ -943,7 +945,6 @@ fn compile(pack: Pack) -> Result<Inner, Error> {
         }
     }
 
-    let mut set_patterns: Vec<String> = Vec::new();
     let mut rules = Vec::with_capacity(pack.rules.len());
     for (i, rule) in pack.rules.iter().enumerate() {
         let ctx = Ctx {
@@ -979,18 +980,11 @@ fn compile(pack: Pack) -> Result<Inner, Error> {
                 for p in &m.patterns {
                     let re = ctx.regex(p.pattern())?;
                     let has_m = re.capture_names().any(|n| n == Some("m"));
-                    let set_index = if requires.is_none() && p.scope() == PatternScope::Text {
-                        set_patterns.push(re.as_str().to_owned());
-                        Some(set_patterns.len() - 1)
-                    } else {
-                        None
-                    };
                     patterns.push(CPattern {
                         re,
                         scope: p.scope(),
                         suggest: p.suggest().to_vec(),
                         has_m,
-                        set_index,
                     });
                 }
                 Kind::Span {
@@ -1040,9 +1034,18 @@ fn compile(pack: Pack) -> Result<Inner, Error> {
                 let unless_slot = phrases.slot();
                 let t: Vec<&str> = m.unless_phrases.iter().map(String::as_str).collect();
                 add_phrases(&mut phrases, unless_slot, &t)?;
+                let requires = if m.requires.is_empty() {
+                    None
+                } else {
+                    let r = phrases.slot();
+                    let t: Vec<&str> = m.requires.iter().map(String::as_str).collect();
+                    add_phrases(&mut phrases, r, &t)?;
+                    Some(r)
+                };
                 Kind::Condition {
                     if_rules,
                     if_slot,
+                    requires,
                     if_patterns: m
                         .if_patterns
                         .iter()
@@ -1113,16 +1116,6 @@ fn compile(pack: Pack) -> Result<Inner, Error> {
     let phrases = phrases
         .build()
         .map_err(|e| Error::new(ErrorKind::InvalidPhrase, e))?;
-    let text_set = if set_patterns.is_empty() {
-        None
-    } else {
-        Some(
-            RegexSetBuilder::new(&set_patterns)
-                .size_limit(PATTERN_SIZE_LIMIT * set_patterns.len().max(1))
-                .build()
-                .map_err(|e| Error::new(ErrorKind::InvalidPattern, e.to_string()))?,
-        )
-    };
     let defs = pack.rules.clone();
     Ok(Inner {
         pack,
@@ -1130,7 +1123,6 @@ fn compile(pack: Pack) -> Result<Inner, Error> {
         rules,
         phrases,
         scope,
-        text_set,
     })
 }
 

@@ -11,6 +11,7 @@
 //! groups say. Patterns may use `{name}` too: it becomes a non-capturing
 //! alternation of the list's expanded phrases.
 
+use crate::canon::Canon;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Most literal phrases one template may expand to.
@@ -19,20 +20,12 @@ const MAX_DEPTH: usize = 8;
 
 pub(crate) struct Vocabulary<'a> {
     lists: &'a BTreeMap<String, Vec<String>>,
-    /// Lowercased contraction groups.
-    contractions: Vec<Vec<String>>,
+    canon: &'a Canon,
 }
 
 impl<'a> Vocabulary<'a> {
-    pub fn new(lists: &'a BTreeMap<String, Vec<String>>, contractions: &[Vec<String>]) -> Self {
-        let contractions = contractions
-            .iter()
-            .map(|g| g.iter().map(|s| normalize_literal(s)).collect())
-            .collect();
-        Vocabulary {
-            lists,
-            contractions,
-        }
+    pub fn new(lists: &'a BTreeMap<String, Vec<String>>, canon: &'a Canon) -> Self {
+        Vocabulary { lists, canon }
     }
 
     /// Every literal spelling of a phrase template, normalised (lowercase,
@@ -41,11 +34,11 @@ impl<'a> Vocabulary<'a> {
         let raw = self.expand_template(template, 0)?;
         let mut out = BTreeSet::new();
         for phrase in raw {
-            let phrase = normalize_literal(&phrase);
+            let phrase = self.canon.rewrite(&normalize_literal(&phrase));
             if phrase.is_empty() {
                 continue;
             }
-            self.spellings(&phrase, &mut out);
+            out.insert(phrase);
             if out.len() > MAX_EXPANSIONS {
                 return Err(format!(
                     "phrase `{template}` expands to more than {MAX_EXPANSIONS} phrases"
@@ -147,40 +140,12 @@ impl<'a> Vocabulary<'a> {
         Ok(acc)
     }
 
-    /// Adds every contraction spelling of `phrase` to `out`.
-    fn spellings(&self, phrase: &str, out: &mut BTreeSet<String>) {
-        let mut queue = vec![phrase.to_owned()];
-        let mut local = BTreeSet::new();
-        local.insert(phrase.to_owned());
-        while let Some(p) = queue.pop() {
-            for group in &self.contractions {
-                for member in group {
-                    for at in word_occurrences(&p, member) {
-                        for other in group {
-                            if other == member {
-                                continue;
-                            }
-                            let mut q = String::with_capacity(p.len() + other.len());
-                            q.push_str(&p[..at]);
-                            q.push_str(other);
-                            q.push_str(&p[at + member.len()..]);
-                            if local.len() < 512 && local.insert(q.clone()) {
-                                queue.push(q);
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        out.extend(local);
-    }
-
     /// A pattern with `{list}` references replaced by alternations.
     pub fn expand_pattern(&self, pattern: &str) -> Result<String, String> {
         let mut out = String::with_capacity(pattern.len() + 16);
         let mut rest = pattern;
         while let Some(p) = rest.find(['{', '\\']) {
-            out.push_str(&rest[..p]);
+            out.push_str(&self.canon.rewrite(&rest[..p]));
             let tail = &rest[p..];
             if let Some(after) = tail.strip_prefix('\\') {
                 // Keep escapes; make word boundaries ASCII so that
@@ -233,7 +198,7 @@ impl<'a> Vocabulary<'a> {
                 }
             }
         }
-        out.push_str(rest);
+        out.push_str(&self.canon.rewrite(rest));
         Ok(out)
     }
 }
@@ -267,40 +232,12 @@ pub(crate) fn normalize_literal(s: &str) -> String {
     out
 }
 
-/// Byte offsets where `word` occurs in `s` as whole words.
-fn word_occurrences(s: &str, word: &str) -> Vec<usize> {
-    let mut out = Vec::new();
-    if word.is_empty() {
-        return out;
-    }
-    let b = s.as_bytes();
-    let mut from = 0;
-    while let Some(p) = s[from..].find(word) {
-        let at = from + p;
-        let end = at + word.len();
-        let before_ok = at == 0 || !is_word_byte(b[at - 1]);
-        let after_ok = end == b.len() || !(is_word_byte(b[end]) || b[end] == b'\'');
-        if before_ok && after_ok {
-            out.push(at);
-        }
-        from = at + 1;
-        while !s.is_char_boundary(from) {
-            from += 1;
-        }
-    }
-    out
-}
-
-fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b >= 0x80
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn vocab(lists: &BTreeMap<String, Vec<String>>) -> Vocabulary<'_> {
-        let groups = vec![
+    fn canon() -> Canon {
+        Canon::new(&[
             vec![
                 "that's not".to_owned(),
                 "that is not".into(),
@@ -308,32 +245,32 @@ mod tests {
             ],
             vec!["can't".to_owned(), "cannot".into(), "can not".into()],
             vec!["that's".to_owned(), "that is".into()],
-        ];
-        Vocabulary::new(lists, &groups)
+        ])
     }
 
     #[test]
     fn expands_groups_and_contractions() {
         let lists = BTreeMap::new();
-        let v = vocab(&lists);
-        let got = v.expand("That’s not my (job|problem)").unwrap_or_default();
-        assert_eq!(got.len(), 6);
-        assert!(got.contains(&"that isn't my job".to_owned()));
-        assert!(got.contains(&"that is not my problem".to_owned()));
-        let got = v.expand("we [really] can't help").unwrap_or_default();
-        assert_eq!(got.len(), 6);
-        assert!(got.contains(&"we really can not help".to_owned()));
+        let c = canon();
+        let v = Vocabulary::new(&lists, &c);
+        let got = v.expand("That is not my (job|problem)").unwrap_or_default();
+        assert_eq!(got, ["that is not my job", "that is not my problem"]);
+        let got = v.expand("we [really] cannot help").unwrap_or_default();
+        assert_eq!(got, ["we can not help", "we really can not help"]);
     }
 
     #[test]
     fn expands_lists_and_rejects_unknown_ones() {
         let mut lists = BTreeMap::new();
         lists.insert("who".to_owned(), vec!["I".to_owned(), "we".to_owned()]);
-        let v = vocab(&lists);
-        assert_eq!(v.expand("{who} can't").map(|v| v.len()).unwrap_or(0), 6);
+        let c = canon();
+        let v = Vocabulary::new(&lists, &c);
+        assert_eq!(v.expand("{who} can not").map(|v| v.len()).unwrap_or(0), 2);
         assert!(v.expand("{nobody} knows").is_err());
         assert!(v.expand("(a|b").is_err());
-        let p = v.expand_pattern(r"\b{who} x{2}").unwrap_or_default();
-        assert_eq!(p, r"(?-u:\b)(?:we|i) x{2}");
+        let p = v
+            .expand_pattern(r"\b{who} x{2} (that's|cannot)")
+            .unwrap_or_default();
+        assert_eq!(p, r"(?-u:\b)(?:we|i) x{2} (that is|can not)");
     }
 }

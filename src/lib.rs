@@ -63,6 +63,7 @@
 #![deny(missing_docs)]
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+mod canon;
 mod checker;
 mod error;
 mod expand;

@@ -424,6 +424,10 @@ pub struct Condition {
     /// Patterns that are triggers.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub if_patterns: Vec<String>,
+    /// Phrases one of which must occur before `if-patterns` run (a
+    /// pre-filter; empty means they always run).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requires: Vec<String>,
     /// Phrases that, anywhere in the reply, keep the rule quiet.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unless_phrases: Vec<String>,

@@ -8,6 +8,7 @@
 //! placeholder. Line breaks and the sign-off block are remembered, and
 //! sentences are cut from the result.
 
+use crate::canon::{push_cased, uniform_case, Canon};
 use std::ops::Range;
 
 /// Stands in for masked inline text: not a letter, digit or space.
@@ -25,6 +26,8 @@ pub(crate) struct ScopeConfig {
     pub closings: Vec<String>,
     /// Lowercase abbreviations including their final dot ("e.g.").
     pub abbreviations: Vec<String>,
+    /// Contraction spellings.
+    pub canon: Canon,
 }
 
 /// A reply made ready for matching. Reused across replies to save
@@ -158,9 +161,6 @@ impl Prepared {
             if closing == Some(i) {
                 body_end = Some(self.norm.len());
             }
-            if closing.is_some_and(|c| i == c + 1) {
-                sig_start = Some(self.norm.len());
-            }
             let line = &text[r.clone()];
             if line.trim().is_empty() {
                 // A blank line is a break like any other.
@@ -177,6 +177,9 @@ impl Prepared {
                 pending_space = None;
             } else {
                 pending_space = None;
+            }
+            if closing.is_some_and(|c| i > c) && sig_start.is_none() {
+                sig_start = Some(self.norm.len());
             }
             self.push_line(text, r.clone(), cfg);
         }
@@ -233,6 +236,65 @@ impl Prepared {
 
     /// Normalises one line of the agent's text into `norm`.
     fn push_line(&mut self, text: &str, line: Range<usize>, cfg: &ScopeConfig) {
+        let seg_start = self.norm.len();
+        self.push_line_raw(text, line, cfg);
+        if !cfg.canon.is_empty() {
+            self.canonicalize_from(seg_start, &cfg.canon);
+        }
+    }
+
+    /// Rewrites contraction spellings in `norm[from..]` to one spelling.
+    fn canonicalize_from(&mut self, from: usize, canon: &Canon) {
+        let b = self.norm.as_bytes();
+        let word = |c: u8| c.is_ascii_alphanumeric() || c >= 0x80 || c == b'\'';
+        let mut first = None;
+        for i in from..b.len() {
+            if b[i].is_ascii_alphabetic()
+                && (i == from || !word(b[i - 1]))
+                && canon.may_start(b[i])
+                && canon
+                    .best_at(b, i)
+                    .is_some_and(|(len, _)| uniform_case(&self.norm[i..i + len]))
+            {
+                first = Some(i);
+                break;
+            }
+        }
+        let Some(first) = first else {
+            return;
+        };
+        let seg = self.norm.split_off(first);
+        let starts = self.starts.split_off(first);
+        let ends = self.ends.split_off(first);
+        let sb = seg.as_bytes();
+        let mut i = 0;
+        while i < sb.len() {
+            let at_word = i == 0 || !word(sb[i - 1]);
+            if at_word && sb[i].is_ascii_alphabetic() && canon.may_start(sb[i]) {
+                if let Some((len, canonical)) = canon
+                    .best_at(sb, i)
+                    .filter(|(len, _)| uniform_case(&seg[i..i + len]))
+                {
+                    let before = self.norm.len();
+                    push_cased(&mut self.norm, canonical, &seg[i..i + len]);
+                    for _ in before..self.norm.len() {
+                        self.starts.push(starts[i]);
+                        self.ends.push(ends[i + len - 1]);
+                    }
+                    i += len;
+                    continue;
+                }
+            }
+            // Copy one char.
+            let clen = seg[i..].chars().next().map_or(1, char::len_utf8);
+            self.norm.push_str(&seg[i..i + clen]);
+            self.starts.extend_from_slice(&starts[i..i + clen]);
+            self.ends.extend_from_slice(&ends[i..i + clen]);
+            i += clen;
+        }
+    }
+
+    fn push_line_raw(&mut self, text: &str, line: Range<usize>, cfg: &ScopeConfig) {
         let mut masks = std::mem::take(&mut self.masks);
         masks.clear();
         let s = &text[line.clone()];
@@ -634,6 +696,7 @@ mod tests {
             skip_links: true,
             closings: vec!["best".into(), "kind regards".into(), "thanks".into()],
             abbreviations: vec!["e.g.".into(), "mr.".into()],
+            canon: Canon::new(&[vec!["can't".into(), "cannot".into(), "can not".into()]]),
         }
     }
 
@@ -663,6 +726,9 @@ mod tests {
         let mut p = Prepared::default();
         p.prepare("that&#39;s not my job &amp; more", &cfg());
         assert_eq!(p.norm, "that's not my job & more");
+        p.prepare("We CAN'T help", &cfg());
+        assert_eq!(p.norm, "We CAN NOT help");
+        assert_eq!(p.original(3..10), 3..8);
     }
 
     #[test]

@@ -189,6 +189,10 @@ fn literal_phrases_are_exported() {
     let c = checker();
     let phrases = c.literal_phrases();
     assert!(phrases.contains(&"that is not my job"));
+    assert!(
+        !phrases.contains(&"that's not my job"),
+        "one spelling per contraction"
+    );
     assert!(phrases.contains(&"calm down"));
 }
 

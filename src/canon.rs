@@ -1,0 +1,201 @@
+//! One spelling for every contraction.
+//!
+//! A pack's contraction groups (`["can't", "cannot", "can not"]`) say which
+//! spellings mean the same. The reply's text and every phrase and pattern
+//! are rewritten to the spelled-out form of each group (the one with the
+//! most words: "can not", "is not", "I am"), scanning word starts left to
+//! right and taking the longest spelling that ends a word. Spelled-out
+//! forms compose ("that isn't" and "that's not" both become "that is
+//! not"), and because both sides are rewritten by the same function, "I
+//! cannot help" matches the phrase "I can't help" without the phrase list
+//! growing with every spelling.
+
+/// Rewrites spellings to their group's first spelling.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Canon {
+    /// Non-first spellings (lowercase) and their canonical spelling, longest
+    /// first, indexed by first byte.
+    by_first: Vec<Vec<(Box<[u8]>, Box<str>)>>,
+}
+
+impl Canon {
+    pub fn new(groups: &[Vec<String>]) -> Canon {
+        let mut by_first: Vec<Vec<(Box<[u8]>, Box<str>)>> = vec![Vec::new(); 256];
+        for group in groups {
+            let words = |s: &String| s.split_whitespace().count();
+            let Some(full) = group
+                .iter()
+                .max_by(|a, b| words(a).cmp(&words(b)).then(a.len().cmp(&b.len())))
+            else {
+                continue;
+            };
+            let canonical = crate::expand::normalize_literal(full);
+            for other in group {
+                let spelling = crate::expand::normalize_literal(other);
+                if spelling.is_empty() || spelling == canonical {
+                    continue;
+                }
+                let key = spelling.as_bytes()[0];
+                let list = &mut by_first[usize::from(key)];
+                if !list.iter().any(|(s, _)| **s == *spelling.as_bytes()) {
+                    list.push((spelling.into_bytes().into(), canonical.clone().into()));
+                }
+            }
+        }
+        for list in &mut by_first {
+            list.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+        }
+        Canon { by_first }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_first.iter().all(Vec::is_empty)
+    }
+
+    /// The spelling that starts at `at` in `s` (which must be a word
+    /// start), as (its length, the canonical spelling).
+    #[inline]
+    pub fn at(&self, s: &[u8], at: usize) -> Option<(usize, &str)> {
+        let first = s[at].to_ascii_lowercase();
+        let list = self.by_first.get(usize::from(first))?;
+        for (spelling, canonical) in list {
+            let end = at + spelling.len();
+            if end > s.len() || !s[at..end].eq_ignore_ascii_case(spelling) {
+                continue;
+            }
+            if ends_word(s, end) {
+                return Some((spelling.len(), canonical));
+            }
+        }
+        None
+    }
+
+    /// Like [`Canon::at`], but a spelling yields to one that starts at a
+    /// later word inside it and ends further on ("we will not" is "we
+    /// won't", not "we'll not").
+    #[inline]
+    pub fn best_at(&self, s: &[u8], at: usize) -> Option<(usize, &str)> {
+        let (len, canonical) = self.at(s, at)?;
+        let end = at + len;
+        for j in at + 1..end {
+            if !is_word_byte(s[j - 1]) && s[j].is_ascii_alphabetic() && self.may_start(s[j]) {
+                if let Some((len2, _)) = self.at(s, j) {
+                    if j + len2 > end {
+                        return None;
+                    }
+                }
+            }
+        }
+        Some((len, canonical))
+    }
+
+    /// Whether any spelling could start with this byte.
+    #[inline]
+    pub fn may_start(&self, b: u8) -> bool {
+        !self.by_first[usize::from(b.to_ascii_lowercase())].is_empty()
+    }
+
+    /// `s` with every spelling rewritten (case of the original kept: all
+    /// capitals stay capitals, a leading capital stays).
+    pub fn rewrite(&self, s: &str) -> String {
+        let b = s.as_bytes();
+        let mut out = String::with_capacity(s.len());
+        let mut i = 0;
+        let mut copied = 0;
+        while i < b.len() {
+            let word_start = i == 0 || !is_word_byte(b[i - 1]);
+            if word_start && b[i].is_ascii_alphabetic() && self.may_start(b[i]) {
+                if let Some((len, canonical)) = self.best_at(b, i) {
+                    out.push_str(&s[copied..i]);
+                    push_cased(&mut out, canonical, &s[i..i + len]);
+                    i += len;
+                    copied = i;
+                    continue;
+                }
+            }
+            i += 1;
+        }
+        out.push_str(&s[copied..]);
+        out
+    }
+}
+
+/// Whether `source` is written in one case: all lowercase, all capitals,
+/// or a capital followed by lowercase. Only such text is rewritten, so that
+/// "is NOT" keeps its capitals for the shouting detector.
+pub(crate) fn uniform_case(source: &str) -> bool {
+    let mut letters = source.bytes().filter(u8::is_ascii_alphabetic);
+    let Some(first) = letters.next() else {
+        return true;
+    };
+    let rest: Vec<u8> = letters.collect();
+    rest.iter().all(u8::is_ascii_lowercase)
+        || (first.is_ascii_uppercase() && rest.iter().all(u8::is_ascii_uppercase))
+}
+
+/// Pushes `canonical` in the case of `source`.
+pub(crate) fn push_cased(out: &mut String, canonical: &str, source: &str) {
+    let letters = source.bytes().filter(u8::is_ascii_alphabetic);
+    let upper = letters.clone().filter(u8::is_ascii_uppercase).count();
+    let total = letters.count();
+    if total > 1 && upper == total {
+        out.extend(canonical.chars().map(|c| c.to_ascii_uppercase()));
+    } else if source
+        .as_bytes()
+        .first()
+        .is_some_and(u8::is_ascii_uppercase)
+    {
+        let mut chars = canonical.chars();
+        if let Some(c) = chars.next() {
+            out.push(c.to_ascii_uppercase());
+        }
+        out.push_str(chars.as_str());
+    } else {
+        out.push_str(canonical);
+    }
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b >= 0x80 || b == b'\''
+}
+
+/// Whether a word ends at `end`: the next byte is no letter, digit or
+/// apostrophe.
+fn ends_word(s: &[u8], end: usize) -> bool {
+    end >= s.len() || !is_word_byte(s[end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn canon() -> Canon {
+        let g = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        Canon::new(&[
+            g(&["that's not", "that is not", "that isn't"]),
+            g(&["can't", "cannot", "can not"]),
+            g(&["that's", "that is"]),
+            g(&["isn't", "is not"]),
+            g(&["i'm", "i am"]),
+        ])
+    }
+
+    #[test]
+    fn rewrites_to_the_first_spelling() {
+        let c = canon();
+        assert_eq!(c.rewrite("That's not my job"), "That is not my job");
+        assert_eq!(c.rewrite("that isn't mine"), "that is not mine");
+        assert_eq!(c.rewrite("that's nothing"), "that is nothing");
+        assert_eq!(c.rewrite("I CAN'T, I'm sorry"), "I CAN NOT, I am sorry");
+        assert_eq!(c.rewrite("it isn't"), "it is not");
+        assert_eq!(c.rewrite("cannoted scannot"), "cannoted scannot");
+        let c = Canon::new(&[
+            vec!["we'll".to_owned(), "we will".into()],
+            vec!["won't".to_owned(), "will not".into()],
+        ]);
+        assert_eq!(
+            c.rewrite("we'll not go, we won't go"),
+            "we will not go, we will not go"
+        );
+    }
+}
