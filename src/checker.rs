@@ -6,7 +6,7 @@ use crate::expand::Vocabulary;
 use crate::matcher::{Hit, PhraseSet, PhraseSetBuilder};
 use crate::pack::Pack;
 use crate::report::{Edit, Finding, Report, Suggestion};
-use crate::rule::{Channel, Match, Near, PatternScope, Place, Rule};
+use crate::rule::{Channel, Match, Near, PatternScope, PhraseEntry, Place, Rule};
 use crate::text::{Prepared, ScopeConfig};
 use regex::{Regex, RegexBuilder};
 use std::cell::RefCell;
@@ -106,6 +106,8 @@ struct Compiled {
     kind: Kind,
     exceptions: Vec<CException>,
     phrase_suggest: Vec<Vec<String>>,
+    /// Phrase entries that match only in capitals.
+    phrase_caps: Vec<bool>,
     keep_case: Vec<String>,
 }
 
@@ -292,7 +294,13 @@ impl Checker {
                     requires,
                 } => {
                     for h in &hits[*slot as usize] {
-                        if !prep.is_skipped(&h.range) {
+                        let caps_ok = !rule
+                            .phrase_caps
+                            .get(h.entry as usize)
+                            .copied()
+                            .unwrap_or(false)
+                            || in_capitals(&prep.norm[h.range.clone()]);
+                        if caps_ok && !prep.is_skipped(&h.range) {
                             found.push(Cand {
                                 range: h.range.clone(),
                                 source: Source::Phrase(h.entry),
@@ -423,6 +431,12 @@ impl Checker {
     }
 }
 
+/// Written in capitals, a plural `s` aside ("RMAs").
+fn in_capitals(s: &str) -> bool {
+    let s = s.strip_suffix('s').unwrap_or(s);
+    s.chars().any(char::is_uppercase) && !s.chars().any(char::is_lowercase)
+}
+
 fn make_finding<'a>(
     text: &'a str,
     prep: &Prepared,
@@ -522,31 +536,39 @@ fn drop_word(s: &str, first: bool) -> &str {
     }
 }
 
-/// Lowercases words written in capitals, except the listed ones.
+/// Lowercases words written in capitals, except the listed ones and
+/// anything that is not a plain word (links, addresses, codes with digits).
 fn sentence_case(s: &str, keep: &[String]) -> String {
     let mut out = String::with_capacity(s.len());
-    let mut word = String::new();
-    let flush = |word: &mut String, out: &mut String| {
-        let core = word.trim_end_matches(|c: char| c == 's');
-        if keep
-            .iter()
-            .any(|k| k.eq_ignore_ascii_case(core) && core.chars().all(|c| !c.is_lowercase()))
-        {
-            out.push_str(word);
-        } else {
-            out.push_str(&word.to_lowercase());
+    for chunk in s.split_inclusive(char::is_whitespace) {
+        let plain = !(chunk.contains("://")
+            || chunk.starts_with("www.")
+            || chunk.contains('@')
+            || chunk.chars().any(|c| c.is_ascii_digit()));
+        if !plain {
+            out.push_str(chunk);
+            continue;
         }
-        word.clear();
-    };
-    for ch in s.chars() {
-        if ch.is_alphanumeric() || ch == '\'' {
-            word.push(ch);
-        } else {
-            flush(&mut word, &mut out);
-            out.push(ch);
+        let mut word = String::new();
+        let flush = |word: &mut String, out: &mut String| {
+            let core = word.strip_suffix('s').unwrap_or(word);
+            if keep.iter().any(|k| k == core) {
+                out.push_str(word);
+            } else {
+                out.push_str(&word.to_lowercase());
+            }
+            word.clear();
+        };
+        for ch in chunk.chars() {
+            if ch.is_alphanumeric() || ch == '\'' || ch == '&' {
+                word.push(ch);
+            } else {
+                flush(&mut word, &mut out);
+                out.push(ch);
+            }
         }
+        flush(&mut word, &mut out);
     }
-    flush(&mut word, &mut out);
     out
 }
 
@@ -743,8 +765,15 @@ fn caps_candidates(prep: &Prepared, caps: &Caps, out: &mut Vec<Cand>) {
         };
         let mut run_before: Option<Range<usize>> = None;
         let mut last_orig: Option<usize> = None;
+        let mut prev_end = s.start;
         for tok in tokens(sentence) {
             let range = s.start + tok.start..s.start + tok.end;
+            // A link or quotation between words ends a run.
+            if norm[prev_end..range.start].contains(crate::text::PLACEHOLDER) {
+                finish(&mut run, run_before.take(), out);
+                lead = None;
+            }
+            prev_end = range.end;
             let kind = classify(&norm[range.clone()], caps, prep.is_skipped(&range));
             let word = &norm[range.clone()];
             if word.chars().any(char::is_lowercase) {
@@ -838,8 +867,13 @@ fn classify(word: &str, caps: &Caps, skipped: bool) -> Tok {
     if skipped {
         return Tok::Break;
     }
-    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
-    if letters == 0 || word.chars().any(|c| c.is_ascii_digit()) {
+    // Only letters with case can be capitals: text in scripts without case
+    // is never shouting.
+    let cased = word
+        .chars()
+        .filter(|c| c.is_uppercase() || c.is_lowercase())
+        .count();
+    if cased == 0 || word.chars().any(|c| c.is_ascii_digit()) {
         return Tok::Break;
     }
     let is_acronym = |w: &str| caps.acronyms.iter().any(|a| a == w);
@@ -961,6 +995,7 @@ fn compile(pack: Pack) -> Result<Inner, Error> {
             Ok::<(), Error>(())
         };
         let mut phrase_suggest = Vec::new();
+        let mut phrase_caps = Vec::new();
         let mut keep_case = pack.lists.get("acronyms").cloned().unwrap_or_default();
         let kind = match &rule.matcher {
             Match::Phrases(m) | Match::Pattern(m) => {
@@ -968,6 +1003,7 @@ fn compile(pack: Pack) -> Result<Inner, Error> {
                 let templates: Vec<&str> = m.phrases.iter().map(|p| p.phrase()).collect();
                 add_phrases(&mut phrases, slot, &templates)?;
                 phrase_suggest = m.phrases.iter().map(|p| p.suggest().to_vec()).collect();
+                phrase_caps = m.phrases.iter().map(PhraseEntry::capitals).collect();
                 let requires = if m.requires.is_empty() {
                     None
                 } else {
@@ -1110,6 +1146,7 @@ fn compile(pack: Pack) -> Result<Inner, Error> {
             kind,
             exceptions,
             phrase_suggest,
+            phrase_caps,
             keep_case,
         });
     }

@@ -131,8 +131,13 @@ pub(crate) fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
 }
 
+/// Whether a word continues into `at` from the left. A hyphen between
+/// letters joins words ("how-tos" holds no "tos").
 fn word_before(norm: &str, at: usize) -> bool {
     let b = norm.as_bytes()[at - 1];
+    if b == b'-' {
+        return at >= 2 && norm.as_bytes()[at - 2].is_ascii_alphanumeric();
+    }
     if b < 0x80 {
         return b.is_ascii_alphanumeric();
     }
@@ -156,6 +161,7 @@ fn boundary_at(norm: &str, at: usize) -> bool {
 fn word_end(norm: &str, end: usize) -> Option<usize> {
     match char_at(norm, end) {
         None => Some(end),
+        Some('-') if char_at(norm, end + 1).is_some_and(|c| c.is_ascii_alphanumeric()) => None,
         Some('\'') => match char_at(norm, end + 1) {
             Some('s') | Some('S') if boundary_at(norm, end + 2) => Some(end + 2),
             Some(c) if is_word_char(c) => None,
@@ -203,6 +209,8 @@ mod tests {
         );
         assert_eq!(scan(&["chill"], "chilled, chill!"), vec!["chill"]);
         assert!(scan(&["it"], "it'd").is_empty());
+        assert!(scan(&["tos"], "how-tos").is_empty());
+        assert!(scan(&["no"], "no-reply").is_empty());
     }
 
     #[test]

@@ -261,6 +261,10 @@ pub enum PhraseEntry {
         /// Suggestions for this phrase, best first.
         #[serde(default)]
         suggest: Vec<String>,
+        /// Match only when written in capitals (a plural `s` aside):
+        /// "OOO" but not "Ooo".
+        #[serde(default)]
+        capitals: bool,
     },
 }
 
@@ -279,6 +283,11 @@ impl PhraseEntry {
             PhraseEntry::Plain(_) => &[],
             PhraseEntry::Detailed { suggest, .. } => suggest,
         }
+    }
+
+    /// Whether the phrase must be written in capitals.
+    pub fn capitals(&self) -> bool {
+        matches!(self, PhraseEntry::Detailed { capitals: true, .. })
     }
 }
 

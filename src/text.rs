@@ -200,6 +200,16 @@ impl Prepared {
         self.split_sentences(cfg);
         find_single_quoted(&self.norm, &mut self.single_quoted);
         self.first_start = self.first_words_start();
+        // Leading @handles belong to no sentence.
+        if let Some(first) = self.sentences.first_mut() {
+            if self.first_start > first.start {
+                if self.first_start < first.end {
+                    first.start = self.first_start;
+                } else {
+                    self.sentences.remove(0);
+                }
+            }
+        }
     }
 
     fn push_unit(&mut self, s: &str, orig: Range<usize>) {
@@ -433,7 +443,7 @@ impl Prepared {
         while s[at..].starts_with('@') {
             match s[at..].find(' ') {
                 Some(sp) => at += sp + 1,
-                None => return first.start,
+                None => return first.end,
             }
         }
         at
@@ -528,7 +538,14 @@ fn initials_tag(norm: &str) -> Option<Range<usize>> {
         end = t[..t.len() - PLACEHOLDER.len_utf8()].trim_end().len();
     }
     let t = &norm[..end];
-    let tok_start = t.rfind(' ').map_or(0, |p| p + 1);
+    let mut tok_start = t.rfind(' ').map_or(0, |p| p + 1);
+    // "…DIFFERENCE.-PR": a tag may follow a sentence's last mark.
+    if let Some(p) = t[tok_start..].rfind(['.', '!', '?']) {
+        let after = tok_start + p + 1;
+        if t[after..].starts_with(['^', '-', '/', '*', '~']) {
+            tok_start = after;
+        }
+    }
     let tok = &t[tok_start..];
     let mut chars = tok.chars();
     let first = chars.next()?;

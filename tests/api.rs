@@ -220,3 +220,73 @@ fn regression_initials_tag_is_not_a_refusal() {
     let r = c.check_with(text, &CheckOptions::channel(Channel::Social));
     assert!(r.is_clean(), "{:?}", ids(&r));
 }
+
+#[test]
+fn regression_text_without_case_is_not_shouting() {
+    let c = checker();
+    let r = c.check_with(
+        "ご注文の商品は明日届きます。",
+        &CheckOptions::channel(Channel::Social),
+    );
+    assert!(r.is_clean(), "{:?}", ids(&r));
+}
+
+#[test]
+fn regression_leading_handle_does_not_hide_a_bare_no() {
+    let c = checker();
+    let r = c.check_with(
+        "@ana_k Nope. The sale ended.",
+        &CheckOptions::channel(Channel::Social),
+    );
+    assert!(ids(&r).contains(&"blunt-no"), "{:?}", ids(&r));
+}
+
+#[test]
+fn regression_sentence_case_keeps_links() {
+    let c = checker();
+    let r = c.check("READ IT AT https://example.com/AbC9 TODAY PLEASE");
+    let f = r
+        .findings()
+        .iter()
+        .find(|f| f.rule_id() == "shouting")
+        .expect("shouting");
+    assert!(f.suggestions()[0].text.contains("https://example.com/AbC9"));
+}
+
+#[test]
+fn regression_jargon_needs_capitals_or_a_whole_word() {
+    let c = checker();
+    for t in [
+        "Ooo, that looks lovely.",
+        "Our how-tos cover this.",
+        "Corn on the cob is back.",
+    ] {
+        let r = c.check(t);
+        assert!(!ids(&r).contains(&"jargon"), "{t}: {:?}", ids(&r));
+    }
+    assert!(ids(&c.check("Jo is OOO today.")).contains(&"jargon"));
+}
+
+#[test]
+fn regression_conditional_and_past_cant_are_not_refusals() {
+    let c = checker();
+    for t in [
+        "I'll see if we can't help with the fee.",
+        "We couldn't have launched it without you.",
+        "If we can't repair it, we'll replace it.",
+    ] {
+        let r = c.check(t);
+        assert!(
+            !ids(&r).contains(&"refusal-without-alternative"),
+            "{t}: {:?}",
+            ids(&r)
+        );
+    }
+}
+
+#[test]
+fn regression_third_party_policy_is_not_a_shield() {
+    let c = checker();
+    let r = c.check("Our policy prohibits resellers from listing fake goods.");
+    assert!(!ids(&r).contains(&"policy-shield"), "{:?}", ids(&r));
+}
