@@ -60,7 +60,14 @@ impl Canon {
         let list = self.by_first.get(usize::from(first))?;
         for (spelling, canonical) in list {
             let end = at + spelling.len();
-            if end > s.len() || !s[at..end].eq_ignore_ascii_case(spelling) {
+            // Spellings are lowercase letters, spaces, apostrophes and
+            // hyphens, for which `| 0x20` folds ASCII case.
+            if end > s.len()
+                || !s[at + 1..end]
+                    .iter()
+                    .zip(&spelling[1..])
+                    .all(|(a, b)| (a | 0x20) == *b)
+            {
                 continue;
             }
             if ends_word(s, end) {

@@ -9,6 +9,7 @@ use crate::report::{Edit, Finding, Report, Suggestion};
 use crate::rule::{Channel, Match, Near, PatternScope, PhraseEntry, Place, Rule};
 use crate::text::{Prepared, ScopeConfig};
 use regex::{Regex, RegexBuilder};
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::ops::Range;
 use std::sync::Arc;
@@ -276,6 +277,9 @@ impl Checker {
             c.clear();
         }
         inner.phrases.scan(&prep.norm, hits);
+        for h in hits.iter_mut().filter(|h| h.len() > 1) {
+            h.sort_unstable_by_key(|h| (h.range.start, h.range.end));
+        }
 
         let channel_ok = |r: &Compiled| {
             r.active && (r.channels.is_empty() || r.channels.contains(&options.channel))
@@ -311,8 +315,9 @@ impl Checker {
                         hits[r as usize].iter().any(|h| !prep.is_skipped(&h.range))
                     });
                     if required {
+                        let near: Option<&[Hit]> = requires.map(|r| hits[r as usize].as_slice());
                         for (k, p) in patterns.iter().enumerate() {
-                            pattern_matches(prep, p, |range| {
+                            pattern_matches(prep, p, near, |range| {
                                 found.push(Cand {
                                     range,
                                     source: Source::Pattern(k as u32),
@@ -441,7 +446,7 @@ fn make_finding<'a>(
     text: &'a str,
     prep: &Prepared,
     def: &'a Rule,
-    rule: &Compiled,
+    rule: &'a Compiled,
     c: &Cand,
     index: usize,
 ) -> (Finding<'a>, usize) {
@@ -475,10 +480,10 @@ fn make_finding<'a>(
     let suggestions = templates
         .iter()
         .map(|t| {
-            let text = if span.is_empty() {
-                t.clone()
+            let text: Cow<'a, str> = if span.is_empty() {
+                Cow::Borrowed(t.as_str())
             } else {
-                match_case(&render(t, matched, &rule.keep_case), at_start)
+                match_case(render(t, matched, &rule.keep_case), at_start)
             };
             let edit = if span.is_empty() {
                 Edit::Insert
@@ -503,20 +508,22 @@ fn make_finding<'a>(
 }
 
 /// Fills a suggestion template.
-fn render(template: &str, matched: &str, keep_case: &[String]) -> String {
+fn render<'a>(template: &'a str, matched: &str, keep_case: &[String]) -> Cow<'a, str> {
     if !template.contains('{') {
-        return template.to_owned();
+        return Cow::Borrowed(template);
     }
-    template
-        .replace("{matched}", matched)
-        .replace("{sentence-case}", &sentence_case(matched, keep_case))
-        .replace("{lower}", &matched.to_lowercase())
-        .replace("{drop-first}", drop_word(matched, true))
-        .replace("{drop-last}", drop_word(matched, false))
-        .replace(
-            "{first-char}",
-            &matched.chars().next().map(String::from).unwrap_or_default(),
-        )
+    Cow::Owned(
+        template
+            .replace("{matched}", matched)
+            .replace("{sentence-case}", &sentence_case(matched, keep_case))
+            .replace("{lower}", &matched.to_lowercase())
+            .replace("{drop-first}", drop_word(matched, true))
+            .replace("{drop-last}", drop_word(matched, false))
+            .replace(
+                "{first-char}",
+                &matched.chars().next().map(String::from).unwrap_or_default(),
+            ),
+    )
 }
 
 /// The text without its first (or last) word and the punctuation and
@@ -574,30 +581,40 @@ fn sentence_case(s: &str, keep: &[String]) -> String {
 
 /// Capitalises a suggestion at the start of a sentence; elsewhere lowers
 /// a capital that only marked a sentence start.
-fn match_case(s: &str, at_sentence_start: bool) -> String {
-    let mut chars = s.chars();
-    let Some(first) = chars.next() else {
-        return String::new();
+fn match_case(s: Cow<'_, str>, at_sentence_start: bool) -> Cow<'_, str> {
+    let Some(first) = s.chars().next() else {
+        return s;
     };
-    let rest = chars.as_str();
-    if at_sentence_start {
-        let mut out: String = first.to_uppercase().collect();
-        out.push_str(rest);
-        return out;
+    let change = if at_sentence_start {
+        first.is_lowercase()
+    } else {
+        let first_word: &str = s.split([' ', ',']).next().unwrap_or("");
+        let keeps_capital = first_word == "I"
+            || first_word.starts_with("I'")
+            || first_word.chars().filter(|c| c.is_uppercase()).count() > 1;
+        first.is_uppercase() && !keeps_capital
+    };
+    if !change {
+        return s;
     }
-    let first_word: &str = s.split([' ', ',']).next().unwrap_or("");
-    let keeps_capital = first_word == "I"
-        || first_word.starts_with("I'")
-        || first_word.chars().filter(|c| c.is_uppercase()).count() > 1;
-    if first.is_uppercase() && !keeps_capital {
-        let mut out: String = first.to_lowercase().collect();
-        out.push_str(rest);
-        return out;
-    }
-    s.to_owned()
+    let rest = &s[first.len_utf8()..];
+    let mut out: String = if at_sentence_start {
+        first.to_uppercase().collect()
+    } else {
+        first.to_lowercase().collect()
+    };
+    out.push_str(rest);
+    Cow::Owned(out)
 }
 
-fn pattern_matches(prep: &Prepared, p: &CPattern, mut push: impl FnMut(Range<usize>)) {
+/// Runs a pattern; a sentence-scope pattern with required phrases runs
+/// only on the sentences that contain one.
+fn pattern_matches(
+    prep: &Prepared,
+    p: &CPattern,
+    required: Option<&[Hit]>,
+    mut push: impl FnMut(Range<usize>),
+) {
     let mut one = |base: usize, hay: &str| {
         if p.has_m {
             for caps in p.re.captures_iter(hay) {
@@ -621,7 +638,17 @@ fn pattern_matches(prep: &Prepared, p: &CPattern, mut push: impl FnMut(Range<usi
         PatternScope::Text => one(0, &prep.norm),
         PatternScope::Sentence => {
             for s in &prep.sentences {
-                one(s.start, &prep.norm[s.clone()]);
+                // Hits are sorted by start (see `run`).
+                let wanted = required.is_none_or(|hits| {
+                    let i = hits.partition_point(|h| h.range.start < s.start);
+                    hits[i..]
+                        .iter()
+                        .take_while(|h| h.range.start < s.end)
+                        .any(|h| h.range.end <= s.end)
+                });
+                if wanted {
+                    one(s.start, &prep.norm[s.clone()]);
+                }
             }
         }
     }

@@ -2,6 +2,7 @@
 
 use crate::rule::{Category, Rule, Severity};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// What applying a suggestion does to the text.
@@ -16,13 +17,14 @@ pub enum Edit {
     Remove,
 }
 
-/// A suggested rewrite of a finding's span.
+/// A suggested rewrite of a finding's span. The text borrows from the
+/// rule where it can.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Suggestion {
+pub struct Suggestion<'a> {
     /// What it does.
     pub edit: Edit,
     /// The new text (empty for a removal).
-    pub text: String,
+    pub text: Cow<'a, str>,
 }
 
 /// One problem found in a reply.
@@ -35,7 +37,7 @@ pub struct Finding<'a> {
     pub(crate) severity: Severity,
     pub(crate) span: Range<usize>,
     pub(crate) matched: &'a str,
-    pub(crate) suggestions: Vec<Suggestion>,
+    pub(crate) suggestions: Vec<Suggestion<'a>>,
 }
 
 impl<'a> Finding<'a> {
@@ -75,7 +77,7 @@ impl<'a> Finding<'a> {
     }
 
     /// Suggested rewrites, best first; may be empty.
-    pub fn suggestions(&self) -> &[Suggestion] {
+    pub fn suggestions(&self) -> &[Suggestion<'a>] {
         &self.suggestions
     }
 }
@@ -92,6 +94,50 @@ pub struct Position {
     pub utf16_start: usize,
     /// End of the span in UTF-16 code units.
     pub utf16_end: usize,
+}
+
+/// Positions of increasing offsets in one text, each found from the last
+/// rather than from the start, so that many findings in a long reply cost
+/// one pass.
+pub(crate) struct Positions<'t> {
+    text: &'t str,
+    at: usize,
+    line: usize,
+    line_start: usize,
+    utf16: usize,
+}
+
+impl<'t> Positions<'t> {
+    pub(crate) fn new(text: &'t str) -> Self {
+        Positions {
+            text,
+            at: 0,
+            line: 1,
+            line_start: 0,
+            utf16: 0,
+        }
+    }
+
+    pub(crate) fn of(&mut self, span: Range<usize>) -> Position {
+        if span.start < self.at {
+            *self = Positions::new(self.text);
+        }
+        let gap = &self.text[self.at..span.start];
+        for (i, b) in gap.bytes().enumerate() {
+            if b == b'\n' {
+                self.line += 1;
+                self.line_start = self.at + i + 1;
+            }
+        }
+        self.utf16 += gap.encode_utf16().count();
+        self.at = span.start;
+        Position {
+            line: self.line,
+            column: self.text[self.line_start..span.start].chars().count() + 1,
+            utf16_start: self.utf16,
+            utf16_end: self.utf16 + self.text[span].encode_utf16().count(),
+        }
+    }
 }
 
 impl Position {
@@ -178,10 +224,11 @@ impl<'a> Report<'a> {
 
     /// The findings in owned form.
     pub fn to_owned_findings(&self) -> Vec<OwnedFinding> {
+        let mut positions = Positions::new(self.text);
         self.findings
             .iter()
             .map(|f| {
-                let pos = self.position(f);
+                let pos = positions.of(f.span.clone());
                 OwnedFinding {
                     rule: f.rule.id.clone(),
                     category: f.rule.category,
@@ -192,7 +239,7 @@ impl<'a> Report<'a> {
                     column: pos.column,
                     matched: f.matched.to_owned(),
                     message: f.rule.message.clone(),
-                    suggestions: f.suggestions.iter().map(|s| s.text.clone()).collect(),
+                    suggestions: f.suggestions.iter().map(|s| s.text.to_string()).collect(),
                 }
             })
             .collect()
@@ -221,7 +268,7 @@ impl<'a> Report<'a> {
             if out.last().is_some_and(|(last, _)| f.span.start < last.end) {
                 continue;
             }
-            out.push((f.span.clone(), s.text.as_str()));
+            out.push((f.span.clone(), s.text.as_ref()));
         }
         out
     }

@@ -57,7 +57,7 @@ impl Checker {
                             .last()
                             .is_none_or(|(last, _)| f.span().start >= last.end)
                         {
-                            edits.push((f.span(), s.text.as_str()));
+                            edits.push((f.span(), s.text.as_ref()));
                         }
                     }
                 }

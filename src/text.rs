@@ -54,6 +54,9 @@ pub(crate) struct Prepared {
     pub first_start: usize,
     line_buf: Vec<Range<usize>>,
     masks: Vec<(usize, usize, Option<char>)>,
+    tail: String,
+    tail_starts: Vec<u32>,
+    tail_ends: Vec<u32>,
 }
 
 impl Prepared {
@@ -220,6 +223,14 @@ impl Prepared {
         }
     }
 
+    /// Pushes plain ASCII that starts at original offset `orig`.
+    fn push_ascii_run(&mut self, run: &str, orig: usize) {
+        self.norm.push_str(run);
+        let (a, n) = (orig as u32, run.len() as u32);
+        self.starts.extend(a..a + n);
+        self.ends.extend(a + 1..a + n + 1);
+    }
+
     fn push_break(&mut self, orig_start: usize, orig_end: usize) {
         if self.norm.ends_with(' ') {
             // Fold into the space already there.
@@ -273,9 +284,18 @@ impl Prepared {
         let Some(first) = first else {
             return;
         };
-        let seg = self.norm.split_off(first);
-        let starts = self.starts.split_off(first);
-        let ends = self.ends.split_off(first);
+        let mut seg = std::mem::take(&mut self.tail);
+        let mut starts = std::mem::take(&mut self.tail_starts);
+        let mut ends = std::mem::take(&mut self.tail_ends);
+        seg.clear();
+        seg.push_str(&self.norm[first..]);
+        starts.clear();
+        starts.extend_from_slice(&self.starts[first..]);
+        ends.clear();
+        ends.extend_from_slice(&self.ends[first..]);
+        self.norm.truncate(first);
+        self.starts.truncate(first);
+        self.ends.truncate(first);
         let sb = seg.as_bytes();
         let mut i = 0;
         while i < sb.len() {
@@ -295,13 +315,22 @@ impl Prepared {
                     continue;
                 }
             }
-            // Copy one char.
-            let clen = seg[i..].chars().next().map_or(1, char::len_utf8);
-            self.norm.push_str(&seg[i..i + clen]);
-            self.starts.extend_from_slice(&starts[i..i + clen]);
-            self.ends.extend_from_slice(&ends[i..i + clen]);
-            i += clen;
+            // Copy up to the next word start.
+            let mut j = i + 1;
+            while j < sb.len() && (word(sb[j - 1]) || !sb[j].is_ascii_alphabetic()) {
+                j += 1;
+            }
+            while !seg.is_char_boundary(j) {
+                j += 1;
+            }
+            self.norm.push_str(&seg[i..j]);
+            self.starts.extend_from_slice(&starts[i..j]);
+            self.ends.extend_from_slice(&ends[i..j]);
+            i = j;
         }
+        self.tail = seg;
+        self.tail_starts = starts;
+        self.tail_ends = ends;
     }
 
     fn push_line_raw(&mut self, text: &str, line: Range<usize>, cfg: &ScopeConfig) {
@@ -326,26 +355,36 @@ impl Prepared {
                 continue;
             }
             let c = b[i];
+            if c < 0x80 && !matches!(c, b' ' | b'\t' | b'\r' | 0x0b | 0x0c | b'&') {
+                // A run of plain ASCII: copied as it is, up to the next
+                // space, reference, non-ASCII byte or masked region.
+                let stop = if mi < masks.len() {
+                    masks[mi].0
+                } else {
+                    b.len()
+                };
+                let mut j = i + 1;
+                while j < stop
+                    && b[j] < 0x80
+                    && !matches!(b[j], b' ' | b'\t' | b'\r' | 0x0b | 0x0c | b'&')
+                {
+                    j += 1;
+                }
+                self.push_ascii_run(&s[i..j], base + i);
+                i = j;
+                continue;
+            }
             if c < 0x80 {
                 let orig = base + i..base + i + 1;
-                match c {
-                    b' ' | b'\t' | b'\r' | 0x0b | 0x0c => self.push_space(orig),
-                    b'&' => {
-                        if let Some((ch, len)) = decode_entity(&s[i..]) {
-                            let orig = base + i..base + i + len;
-                            self.push_char(ch, orig);
-                            i += len;
-                            continue;
-                        }
-                        self.push_unit("&", orig);
+                if c == b'&' {
+                    if let Some((ch, len)) = decode_entity(&s[i..]) {
+                        self.push_char(ch, base + i..base + i + len);
+                        i += len;
+                        continue;
                     }
-                    b'\'' => self.push_char('\'', orig),
-                    _ => {
-                        // Safe: ASCII byte.
-                        let ch = c as char;
-                        let mut buf = [0u8; 1];
-                        self.push_unit(ch.encode_utf8(&mut buf), orig);
-                    }
+                    self.push_unit("&", orig);
+                } else {
+                    self.push_space(orig);
                 }
                 i += 1;
             } else {
@@ -595,7 +634,19 @@ fn decode_entity(s: &str) -> Option<(char, usize)> {
 /// mark that closed the quoted text.
 fn find_masks(s: &str, cfg: &ScopeConfig, out: &mut Vec<(usize, usize, Option<char>)>) {
     let b = s.as_bytes();
-    if cfg.skip_links {
+    // One pass decides which of the searches below can find anything.
+    let (mut code, mut colon, mut www, mut at, mut quote) = (false, false, false, false, false);
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'`' => code = true,
+            b':' => colon = true,
+            b'.' if i >= 3 && b[i - 3..i].eq_ignore_ascii_case(b"www") => www = true,
+            b'@' => at = true,
+            b'"' | b'&' | 0xE2 => quote = true,
+            _ => {}
+        }
+    }
+    if cfg.skip_links && (code || colon || www || at) {
         // Code spans.
         let mut i = 0;
         while let Some(p) = s[i..].find('`') {
@@ -643,7 +694,7 @@ fn find_masks(s: &str, cfg: &ScopeConfig, out: &mut Vec<(usize, usize, Option<ch
             }
         }
     }
-    if cfg.skip_double_quotes {
+    if cfg.skip_double_quotes && quote {
         let mut i = 0;
         while i < b.len() {
             let rest = &b[i..];

@@ -94,7 +94,7 @@ fn suggestions_match_case_and_say_what_they_do() {
         .collect();
     let s: Vec<&str> = own
         .iter()
-        .map(|f| f.suggestions()[0].text.as_str())
+        .map(|f| f.suggestions()[0].text.as_ref())
         .collect();
     assert_eq!(
         s,
