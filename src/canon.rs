@@ -10,17 +10,20 @@
 //! cannot help" matches the phrase "I can't help" without the phrase list
 //! growing with every spelling.
 
-/// Rewrites spellings to their group's first spelling.
+/// A spelling (lowercase bytes) and the spelled-out form it becomes.
+type Entry = (Box<[u8]>, Box<str>);
+
+/// Rewrites spellings to their group's spelled-out form.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Canon {
     /// Non-first spellings (lowercase) and their canonical spelling, longest
     /// first, indexed by first byte.
-    by_first: Vec<Vec<(Box<[u8]>, Box<str>)>>,
+    by_first: Vec<Vec<Entry>>,
 }
 
 impl Canon {
     pub fn new(groups: &[Vec<String>]) -> Canon {
-        let mut by_first: Vec<Vec<(Box<[u8]>, Box<str>)>> = vec![Vec::new(); 256];
+        let mut by_first: Vec<Vec<Entry>> = vec![Vec::new(); 256];
         for group in groups {
             let words = |s: &String| s.split_whitespace().count();
             let Some(full) = group

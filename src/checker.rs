@@ -746,6 +746,9 @@ fn dedupe(found: &mut Vec<Cand>) {
     });
 }
 
+/// The first byte of the placeholder's UTF-8 form.
+const PLACEHOLDER_LEAD: u8 = 0xEF;
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Tok {
     Counted,
@@ -764,6 +767,16 @@ fn caps_candidates(prep: &Prepared, caps: &Caps, out: &mut Vec<Cand>) {
     };
     for s in &prep.sentences {
         let sentence = &norm[s.clone()];
+        // A capitalised word has two capitals in a row; most sentences
+        // have none (non-ASCII text is always scanned).
+        let sb = sentence.as_bytes();
+        if !sb
+            .windows(2)
+            .any(|w| w[0].is_ascii_uppercase() && w[1].is_ascii_uppercase())
+            && sb.is_ascii()
+        {
+            continue;
+        }
         // Current run: (start of first token, first counted, last counted, count).
         let mut run: Option<(usize, Range<usize>, Range<usize>, usize)> = None;
         let mut lead: Option<usize> = None;
@@ -796,7 +809,7 @@ fn caps_candidates(prep: &Prepared, caps: &Caps, out: &mut Vec<Cand>) {
         for tok in tokens(sentence) {
             let range = s.start + tok.start..s.start + tok.end;
             // A link or quotation between words ends a run.
-            if norm[prev_end..range.start].contains(crate::text::PLACEHOLDER) {
+            if norm.as_bytes()[prev_end..range.start].contains(&PLACEHOLDER_LEAD) {
                 finish(&mut run, run_before.take(), out);
                 lead = None;
             }
@@ -949,10 +962,7 @@ fn tokens(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
             return None;
         }
         let start = i;
-        loop {
-            let Some(c) = text[i..].chars().next() else {
-                break;
-            };
+        while let Some(c) = text[i..].chars().next() {
             if c.is_alphanumeric() {
                 i += c.len_utf8();
                 continue;

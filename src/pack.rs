@@ -15,6 +15,7 @@
 
 use crate::error::{Error, ErrorKind, Location};
 use crate::rule::{Channel, Exception, Match, PatternEntry, PhraseEntry, Rule, Severity};
+use once_cell::sync::Lazy;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -166,9 +167,12 @@ pub struct Pack {
 }
 
 impl Pack {
-    /// The default service pack embedded in the crate.
+    /// The default service pack embedded in the crate (parsed once per
+    /// process, then cloned).
     pub fn default_pack() -> Result<Pack, Error> {
-        Pack::from_toml_named(DEFAULT_PACK, Some("default.toml"))
+        static PARSED: Lazy<Result<Pack, Error>> =
+            Lazy::new(|| Pack::from_toml_named(DEFAULT_PACK, Some("default.toml")));
+        PARSED.clone()
     }
 
     /// The TOML text of the default pack, for users to read and copy.

@@ -255,12 +255,15 @@ impl<'a> Report<'a> {
             .iter()
             .filter(|f| !f.suggestions.is_empty())
             .collect();
-        order.sort_by(|a, b| {
-            (a.span.start, std::cmp::Reverse(a.severity), a.span.end).cmp(&(
-                b.span.start,
-                std::cmp::Reverse(b.severity),
-                b.span.end,
-            ))
+        // At one offset, insertions go first so that a replacement there
+        // does not shut them out.
+        order.sort_by_key(|f| {
+            (
+                f.span.start,
+                !f.span.is_empty(),
+                std::cmp::Reverse(f.severity),
+                f.span.end,
+            )
         });
         let mut out: Vec<(Range<usize>, &str)> = Vec::new();
         for f in order {

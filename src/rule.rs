@@ -250,7 +250,7 @@ pub struct SpanMatch {
 
 /// A phrase template, optionally with suggestions of its own.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
+#[serde(untagged, deny_unknown_fields)]
 pub enum PhraseEntry {
     /// Just the phrase.
     Plain(String),
@@ -304,7 +304,7 @@ pub enum PatternScope {
 
 /// A regular expression, optionally with a scope and suggestions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
+#[serde(untagged, deny_unknown_fields)]
 pub enum PatternEntry {
     /// Just the pattern, over the whole text.
     Plain(String),

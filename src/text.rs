@@ -456,11 +456,9 @@ impl Prepared {
     /// Whether the full stop at `dot` belongs to an abbreviation.
     fn is_abbreviation(&self, dot: usize, cfg: &ScopeConfig) -> bool {
         let before = &self.norm[..dot + 1];
-        let word_start = before
-            .rfind(|c: char| c == ' ' || c == '(' || c == PLACEHOLDER)
-            .map_or(0, |p| {
-                p + before[p..].chars().next().map_or(1, char::len_utf8)
-            });
+        let word_start = before.rfind([' ', '(', PLACEHOLDER]).map_or(0, |p| {
+            p + before[p..].chars().next().map_or(1, char::len_utf8)
+        });
         let word = &before[word_start..];
         if word.eq_ignore_ascii_case("no.") {
             // "No. 5": only before a number.
@@ -648,34 +646,52 @@ fn find_masks(s: &str, cfg: &ScopeConfig, out: &mut Vec<(usize, usize, Option<ch
     }
     if cfg.skip_links && (code || colon || www || at) {
         // Code spans.
-        let mut i = 0;
-        while let Some(p) = s[i..].find('`') {
-            let open = i + p;
-            match s[open + 1..].find('`') {
-                Some(q) => {
-                    out.push((open, open + 1 + q + 1, None));
-                    i = open + q + 2;
+        if code {
+            let mut i = 0;
+            while let Some(p) = s[i..].find('`') {
+                let open = i + p;
+                match s[open + 1..].find('`') {
+                    Some(q) => {
+                        out.push((open, open + 1 + q + 1, None));
+                        i = open + q + 2;
+                    }
+                    None => break,
                 }
-                None => break,
             }
         }
-        // Links.
-        for prefix in ["http://", "https://", "www."] {
+        // Links: "http://", "https://" and "www.", found in one pass.
+        if colon || www {
             let mut i = 0;
-            while let Some(p) = s[i..].find(prefix) {
-                let start = i + p;
-                if start > 0 && b[start - 1].is_ascii_alphanumeric() {
-                    i = start + prefix.len();
-                    continue;
+            while i < b.len() {
+                let start = if b[i] == b':' && b[i + 1..].starts_with(b"//") {
+                    if i >= 5 && b[i - 5..i].eq_ignore_ascii_case(b"https") {
+                        Some(i - 5)
+                    } else if i >= 4 && b[i - 4..i].eq_ignore_ascii_case(b"http") {
+                        Some(i - 4)
+                    } else {
+                        None
+                    }
+                } else if (b[i] == b'w' || b[i] == b'W')
+                    && b.len() >= i + 4
+                    && b[i..i + 4].eq_ignore_ascii_case(b"www.")
+                {
+                    Some(i)
+                } else {
+                    None
+                };
+                match start {
+                    Some(start) if start == 0 || !b[start - 1].is_ascii_alphanumeric() => {
+                        let end = link_end(s, start);
+                        out.push((start, end, None));
+                        i = end.max(i + 1);
+                    }
+                    _ => i += 1,
                 }
-                let end = link_end(s, start);
-                out.push((start, end, None));
-                i = end.max(start + 1);
             }
         }
         // Email addresses.
         let mut i = 0;
-        while let Some(p) = s[i..].find('@') {
+        while let Some(p) = s[i..].find('@').filter(|_| at) {
             let at = i + p;
             i = at + 1;
             let left = s[..at]

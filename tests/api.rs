@@ -290,3 +290,12 @@ fn regression_third_party_policy_is_not_a_shield() {
     let r = c.check("Our policy prohibits resellers from listing fake goods.");
     assert!(!ids(&r).contains(&"policy-shield"), "{:?}", ids(&r));
 }
+
+#[test]
+fn an_insertion_survives_a_fix_at_the_same_offset() {
+    let c = checker();
+    let r = c.check("Calm down. The refund is on its way.");
+    let fixed = r.fixed();
+    assert!(fixed.starts_with("Hi there,"), "{fixed}");
+    assert!(!fixed.contains("Calm down"), "{fixed}");
+}

@@ -3,6 +3,8 @@
 //! paraphrase set. Scored as `../shared/eval/score.py` scores: per reply and
 //! rule, structure rules only on replies marked `structure`.
 
+#![allow(clippy::print_stderr)]
+
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

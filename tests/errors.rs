@@ -147,3 +147,12 @@ examples = [{ text = "Please be advised the shop is shut.", fixed = "Here is the
     assert_eq!(sla.suggestions()[0].text, "response time");
     assert!(checker.check_examples().is_empty());
 }
+
+#[test]
+fn misspelt_entry_keys_are_rejected() {
+    let text =
+        rule("match.kind = \"phrases\"\nmatch.phrases = [{ phrase = \"x\", sugest = [\"y\"] }]\n");
+    let err = compile(&text).expect_err("a misspelt key must fail");
+    assert_eq!(err.kind(), ErrorKind::Syntax);
+    assert_eq!(err.rule(), Some("second-rule"));
+}
