@@ -712,10 +712,8 @@ fn near(prep: &Prepared, c: &Range<usize>, o: &Range<usize>, how: Near) -> bool 
     let overlaps = o.start < c.end.max(c.start + 1) && c.start < o.end;
     match how {
         Near::Overlap => overlaps,
-        Near::Before => {
-            o.start <= c.start && (o.end > c.start || gap_is_blank(prep, o.end, c.start))
-        }
-        Near::After => o.end >= c.end && (o.start < c.end || gap_is_blank(prep, c.end, o.start)),
+        Near::Before => o.end <= c.start && gap_is_blank(prep, o.end, c.start),
+        Near::After => o.start >= c.end && gap_is_blank(prep, c.end, o.start),
         Near::Sentence | Near::NextSentence => {
             let (Some(sc), Some(so)) = (prep.sentence_of(c.start), prep.sentence_of(o.start))
             else {

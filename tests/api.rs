@@ -86,7 +86,7 @@ fn positions_count_chars_and_utf16() {
 #[test]
 fn suggestions_match_case_and_say_what_they_do() {
     let c = checker();
-    let report = c.check("That's not my job. Honestly, not my problem.");
+    let report = c.check("That's not my job. Honestly, that's not my problem.");
     let own: Vec<_> = report
         .findings()
         .iter()
