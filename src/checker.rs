@@ -298,13 +298,17 @@ impl Checker {
                     requires,
                 } => {
                     for h in &hits[*slot as usize] {
+                        let words = &prep.norm[h.range.clone()];
                         let caps_ok = !rule
                             .phrase_caps
                             .get(h.entry as usize)
                             .copied()
                             .unwrap_or(false)
-                            || in_capitals(&prep.norm[h.range.clone()]);
-                        if caps_ok && !prep.is_skipped(&h.range) {
+                            || in_capitals(words);
+                        // "You Need To Calm Down" in mid-sentence names a
+                        // song or a product, not the customer.
+                        let title = is_title(words) && !prep.starts_sentence(h.range.start);
+                        if caps_ok && !title && !prep.is_skipped(&h.range) {
                             found.push(Cand {
                                 range: h.range.clone(),
                                 source: Source::Phrase(h.entry),
@@ -434,6 +438,24 @@ impl Checker {
             findings: findings.into_iter().map(|(f, _)| f).collect(),
         }
     }
+}
+
+/// Several words, each starting with a capital and going on in lowercase
+/// ("Calm Down"): the name of something.
+fn is_title(s: &str) -> bool {
+    let mut words = 0;
+    for w in s.split(' ') {
+        let mut chars = w.chars();
+        match chars.next() {
+            Some(c) if c.is_uppercase() => {}
+            _ => return false,
+        }
+        if !chars.clone().any(char::is_lowercase) || chars.any(char::is_uppercase) {
+            return false;
+        }
+        words += 1;
+    }
+    words >= 2
 }
 
 /// Written in capitals, a plural `s` aside ("RMAs").
@@ -814,7 +836,11 @@ fn caps_candidates(prep: &Prepared, caps: &Caps, out: &mut Vec<Cand>) {
             prev_end = range.end;
             let kind = classify(&norm[range.clone()], caps, prep.is_skipped(&range));
             let word = &norm[range.clone()];
-            if word.chars().any(char::is_lowercase) {
+            // Lowercase, or a script without case: not a sentence in capitals.
+            if word
+                .chars()
+                .any(|c| c.is_lowercase() || (c.is_alphabetic() && !c.is_uppercase()))
+            {
                 lower_words += 1;
             }
             match kind {

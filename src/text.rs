@@ -575,31 +575,29 @@ fn initials_tag(norm: &str) -> Option<Range<usize>> {
         end = t[..t.len() - PLACEHOLDER.len_utf8()].trim_end().len();
     }
     let t = &norm[..end];
-    let mut tok_start = t.rfind(' ').map_or(0, |p| p + 1);
-    // "…DIFFERENCE.-PR": a tag may follow a sentence's last mark.
-    if let Some(p) = t[tok_start..].rfind(['.', '!', '?']) {
-        let after = tok_start + p + 1;
-        if t[after..].starts_with(['^', '-', '/', '*', '~']) {
-            tok_start = after;
-        }
-    }
-    let tok = &t[tok_start..];
-    let mut chars = tok.chars();
-    let first = chars.next()?;
-    if !matches!(first, '^' | '-' | '/' | '*' | '~') {
+    // Up to four letters or dots, after one of ^ - / * ~.
+    let body_start = t
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_ascii_alphabetic() || *c == '.')
+        .last()
+        .map(|(i, _)| i)?;
+    let body = &t[body_start..];
+    let letters = body.chars().filter(char::is_ascii_alphabetic).count();
+    if letters == 0 || letters > 4 || body.len() > 5 {
         return None;
     }
-    let rest = &tok[1..];
-    let letters = rest.chars().filter(char::is_ascii_alphabetic).count();
-    if rest.is_empty()
-        || rest.len() > 5
-        || letters == 0
-        || letters > 4
-        || !rest.chars().all(|c| c.is_ascii_alphabetic() || c == '.')
-    {
+    let mark_at = body_start.checked_sub(1)?;
+    if !matches!(t.as_bytes()[mark_at], b'^' | b'-' | b'/' | b'*' | b'~') {
         return None;
     }
-    Some(tok_start..end)
+    // The mark follows a space, the start, punctuation or text in another
+    // script ("….-PR", "ください。^HM"), not a letter of a hyphenated word.
+    let before = t[..mark_at].chars().next_back();
+    if before.is_some_and(|c| c.is_ascii_alphanumeric()) {
+        return None;
+    }
+    Some(mark_at..end)
 }
 
 /// Decodes an HTML character reference at the start of `s`.

@@ -299,3 +299,25 @@ fn an_insertion_survives_a_fix_at_the_same_offset() {
     assert!(fixed.starts_with("Hi there,"), "{fixed}");
     assert!(!fixed.contains("Calm down"), "{fixed}");
 }
+
+#[test]
+fn regression_titles_and_caseless_text_are_not_offences() {
+    let c = checker();
+    let social = CheckOptions::channel(Channel::Social);
+    for t in [
+        "Have you heard the song Please Calm Down by the Riverside Band?",
+        "PCサイトからログインしてください。^HM",
+        "We do not sell your details to anyone.",
+        "If you're sure, I can not assist you with anything else?",
+    ] {
+        let r = c.check_with(t, &social);
+        assert!(r.is_clean(), "{t}: {:?}", ids(&r));
+    }
+    let r = c.check("Really!? Charged twice?!");
+    let f: Vec<_> = r
+        .findings()
+        .iter()
+        .map(|f| f.suggestions()[0].text.as_ref())
+        .collect();
+    assert_eq!(f, ["?", "?"]);
+}
