@@ -313,7 +313,7 @@ fn regression_titles_and_caseless_text_are_not_offences() {
         let r = c.check_with(t, &social);
         assert!(r.is_clean(), "{t}: {:?}", ids(&r));
     }
-    let r = c.check("Really!? Charged twice?!");
+    let r = c.check_with("Really!? Charged twice?!", &social);
     let f: Vec<_> = r
         .findings()
         .iter()
