@@ -624,6 +624,9 @@ fn decode_entity(s: &str) -> Option<(char, usize)> {
     Some((ch, end + 1))
 }
 
+/// The longest double-quoted text that is taken for a quotation.
+const MAX_QUOTE: usize = 600;
+
 /// Finds inline regions of one line that are not the agent's prose:
 /// double-quoted text, links, email addresses, code spans. Each is
 /// `(start, end, terminator)`, where the terminator is a sentence-ending
@@ -723,9 +726,16 @@ fn find_masks(s: &str, cfg: &ScopeConfig, out: &mut Vec<(usize, usize, Option<ch
                 continue;
             };
             let inner_start = i + open_len;
+            // A quotation closes within a few hundred bytes; searching
+            // further would make a long line cost quadratic time.
+            let mut window_end = (inner_start + MAX_QUOTE).min(s.len());
+            while !s.is_char_boundary(window_end) {
+                window_end -= 1;
+            }
+            let window = &s[inner_start..window_end];
             let found = close
                 .iter()
-                .filter_map(|c| s[inner_start..].find(c).map(|p| (p, c.len())))
+                .filter_map(|c| window.find(c).map(|p| (p, c.len())))
                 .min();
             match found {
                 Some((p, clen)) if p > 0 => {

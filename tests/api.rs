@@ -321,3 +321,15 @@ fn regression_titles_and_caseless_text_are_not_offences() {
         .collect();
     assert_eq!(f, ["?", "?"]);
 }
+
+#[test]
+fn regression_unclosed_quotes_on_a_long_line_stay_linear() {
+    // Thousands of unclosed quotes on one line used to make every quote
+    // search the rest of the line. The check must finish and find the
+    // offence after them.
+    let c = checker();
+    let mut text = "He said \"hello and ".repeat(20_000);
+    text.push_str("that's not my job.");
+    let r = c.check_with(&text, &CheckOptions::channel(Channel::Chat));
+    assert!(ids(&r).contains(&"not-my-job"));
+}
