@@ -25,7 +25,8 @@
 # all: compare 100, linear 10 100 1000, rss 1000.
 #
 # Options:
-#   --runs N       best of N wall-clock runs (default 3)
+#   --runs N       best of N wall-clock runs (default 3), taken round-robin
+#                  over the commands so each meets the same spells of load
 #   --rg-runs N    best of N for `rg -i` only (default: --runs). With the
 #                  ~17,000 expanded phrases of the default pack `rg -i` runs
 #                  well under 1 MB/s, so one run of 100 MB takes minutes.
@@ -107,26 +108,28 @@ bytes() { stat -c %s "$1"; }
 # Reads FILE into the page cache, so every timed run starts warm.
 warm() { cat "$@" >/dev/null; }
 
-# best_of N OUT CMD... -> best wall time of N runs in $best (seconds), and
-# the CPU time (user + system) of that run in $best_cpu. CPU time is less
-# sensitive to other load on the machine; wall time is the figure of record.
-# Exit status 0 or 1 is success (check: findings at --fail-on; rg: no match).
-best_of() {
-    local n=$1 out=$2
-    shift 2
-    best='' best_cpu=''
-    local i rc tf wall cpu
+# time_once OUT CMD... -> wall and CPU (user + system) seconds of one run in
+# $wall and $cpu. Exit status 0 or 1 is success (check: findings at
+# --fail-on; rg: no match).
+time_once() {
+    local out=$1 rc=0 tf
+    shift
     tf=$(mktemp)
-    for ((i = 0; i < n; i++)); do
-        rc=0
-        { TIMEFORMAT='%3R %3U %3S' && time "$@" >"$out" 2>/dev/null; } 2>"$tf" || rc=$?
-        ((rc <= 1)) || die "exit status $rc from: $*"
-        read -r wall cpu < <(awk '{ printf "%.3f %.3f\n", $1, $2 + $3 }' "$tf")
-        if [[ -z $best ]] || awk -v s="$wall" -v b="$best" 'BEGIN { exit !(s < b) }'; then
-            best=$wall best_cpu=$cpu
-        fi
-    done
+    { TIMEFORMAT='%3R %3U %3S' && time "$@" >"$out" 2>/dev/null; } 2>"$tf" || rc=$?
+    ((rc <= 1)) || die "exit status $rc from: $*"
+    read -r wall cpu < <(awk '{ printf "%.3f %.3f\n", $1, $2 + $3 }' "$tf")
     rm -f "$tf"
+}
+
+# keep_best NAME: records $wall/$cpu as top_wall[NAME]/top_cpu[NAME] if
+# faster. Wall time is the figure of record; CPU time is less sensitive to
+# other load on the machine.
+declare -A top_wall top_cpu
+wall="" cpu=""
+keep_best() {
+    if [[ -z ${top_wall[$1]:-} ]] || awk -v s="$wall" -v b="${top_wall[$1]}" 'BEGIN { exit !(s < b) }'; then
+        top_wall[$1]=$wall top_cpu[$1]=$cpu
+    fi
 }
 
 mbps() { awk -v b="$1" -v s="$2" 'BEGIN { printf "%.2f", b / 1e6 / s }'; }
@@ -144,7 +147,7 @@ environment() {
     if command -v "$rg" >/dev/null; then
         echo "ripgrep:  $("$rg" --version | sed -n 1p) ($(command -v "$rg"))"
     fi
-    echo "runs:     best of $runs wall-clock (rg -i: best of $rg_runs)"
+    echo "runs:     best of $runs wall-clock, round-robin (rg -i: best of $rg_runs)"
     echo
 }
 
@@ -185,18 +188,23 @@ compare() {
     echo "corpus:   $b bytes, $(wc -l <"$f") replies; phrases.txt: $n_phrases phrases (check --list-phrases)"
     warm "$f" "$lc"
 
-    local rg_out=$data/rg.out
-    best_of "$rg_runs" "$rg_out" "$rg" -i -c -F -f "$phrases" "$f"
-    local t_rg=$best c_rg=$best_cpu rg_lines
+    # Round-robin, so that every command meets the same spells of load.
+    local rg_out=$data/rg.out r rg_lines
+    for ((r = 0; r < runs || r < rg_runs; r++)); do
+        if ((r < rg_runs)); then
+            time_once "$rg_out" "$rg" -i -c -F -f "$phrases" "$f" && keep_best rg
+        fi
+        if ((r < runs)); then
+            time_once "$rg_out.lower" "$rg" -c -F -f "$phrases" "$lc" && keep_best rgf
+            time_once /dev/null "$check" --jsonl "$f" --threads 1 && keep_best t1
+            time_once /dev/null "$check" --jsonl "$f" --threads 2 && keep_best t2
+        fi
+    done
     rg_lines=$(cat "$rg_out")
-    best_of "$runs" "$rg_out.lower" "$rg" -c -F -f "$phrases" "$lc"
-    local t_rgf=$best c_rgf=$best_cpu
     [[ $(cat "$rg_out.lower") == "$rg_lines" ]] ||
         echo "note: rg over the folded copy counts $(cat "$rg_out.lower") lines, rg -i $rg_lines"
-    best_of "$runs" /dev/null "$check" --jsonl "$f" --threads 1
-    local t_1=$best c_1=$best_cpu
-    best_of "$runs" /dev/null "$check" --jsonl "$f" --threads 2
-    local t_2=$best c_2=$best_cpu
+    local t_rg=${top_wall[rg]} c_rg=${top_cpu[rg]} t_rgf=${top_wall[rgf]} c_rgf=${top_cpu[rgf]}
+    local t_1=${top_wall[t1]} c_1=${top_cpu[t1]} t_2=${top_wall[t2]} c_2=${top_cpu[t2]}
 
     local m_rg m_rgf m_1 m_2
     m_rg=$(mbps "$b" "$t_rg") m_rgf=$(mbps "$b" "$t_rgf")
@@ -221,33 +229,45 @@ compare() {
 linear() {
     local sizes=("$@")
     ((${#sizes[@]})) || sizes=(10 100 1000)
+    local one=$data/one-reply.jsonl long s f r
+    head -n 1 "$src" >"$one"
+    long=$(long_reply)
+    local files=()
+    for s in "${sizes[@]}"; do files+=("$(corpus "$s")"); done
     echo "== linear cost: check --jsonl --threads 1 (load $(cut -d" " -f1-3 /proc/loadavg))"
-    printf '%-40s %12s %9s %9s %9s %9s\n' "input" "bytes" "wall s" "MB/s" "ns/byte" "cpu s"
-    local s f b nsb first_nsb='' min='' max=''
-    for s in "${sizes[@]}"; do
-        f=$(corpus "$s")
-        b=$(bytes "$f")
-        warm "$f"
-        best_of "$runs" /dev/null "$check" --jsonl "$f" --threads 1
-        nsb=$(awk -v t="$best" -v b="$b" 'BEGIN { printf "%.3f", t * 1e9 / b }')
-        printf '%-40s %12s %9s %9s %9s %9s\n' "$(basename "$f")" "$b" "$best" "$(mbps "$b" "$best")" "$nsb" "$best_cpu"
-        [[ -n $first_nsb ]] || first_nsb=$nsb
-        if [[ -z $min ]] || awk -v a="$nsb" -v b="$min" 'BEGIN { exit !(a < b) }'; then min=$nsb; fi
-        if [[ -z $max ]] || awk -v a="$nsb" -v b="$max" 'BEGIN { exit !(a > b) }'; then max=$nsb; fi
+    warm "${files[@]}" "$long"
+    # Round-robin over the inputs. Start-up (building the checker) is part
+    # of every run; it is timed on one short reply, and "net" leaves it out.
+    for ((r = 0; r < runs; r++)); do
+        time_once /dev/null "$check" --jsonl "$one" --threads 1 && keep_best startup
+        for f in "${files[@]}" "$long"; do
+            time_once /dev/null "$check" --jsonl "$f" --threads 1 && keep_best "$f"
+        done
     done
-    local l
-    l=$(long_reply)
-    b=$(bytes "$l")
-    warm "$l"
-    best_of "$runs" /dev/null "$check" --jsonl "$l" --threads 1
-    local long_nsb
-    long_nsb=$(awk -v t="$best" -v b="$b" 'BEGIN { printf "%.3f", t * 1e9 / b }')
-    printf '%-40s %12s %9s %9s %9s %9s\n' "one 10 MB reply, no line breaks" "$b" "$best" "$(mbps "$b" "$best")" "$long_nsb" "$best_cpu"
+    local startup=${top_wall[startup]}
+    echo "start-up (one reply): $startup s"
+    printf '%-34s %12s %8s %8s %8s %8s %8s\n' "input" "bytes" "wall s" "MB/s" "ns/byte" "net" "cpu s"
+    local b t nsb net first_nsb='' min='' max='' long_nsb='' label
+    for f in "${files[@]}" "$long"; do
+        b=$(bytes "$f")
+        t=${top_wall[$f]}
+        nsb=$(awk -v t="$t" -v b="$b" 'BEGIN { printf "%.2f", t * 1e9 / b }')
+        net=$(awk -v t="$t" -v s="$startup" -v b="$b" 'BEGIN { printf "%.2f", (t - s) * 1e9 / b }')
+        label=$(basename "$f")
+        if [[ $f == "$long" ]]; then
+            label="one 10 MB reply, no line breaks"
+            long_nsb=$nsb
+        else
+            [[ -n $first_nsb ]] || first_nsb=$nsb
+            if [[ -z $min ]] || awk -v a="$nsb" -v b="$min" 'BEGIN { exit !(a < b) }'; then min=$nsb; fi
+            if [[ -z $max ]] || awk -v a="$nsb" -v b="$max" 'BEGIN { exit !(a > b) }'; then max=$nsb; fi
+        fi
+        printf '%-34s %12s %8s %8s %8s %8s %8s\n' "$label" "$b" "$t" "$(mbps "$b" "$t")" "$nsb" "$net" "${top_cpu[$f]}"
+    done
     echo
-    local spread
+    local spread lr
     spread=$(ratio "$max" "$min")
-    printf 'per-byte cost, dearest / cheapest size: %s   target <= 1.15  %s\n' "$spread" "$(verdict "$spread" 1.15 '<=')"
-    local lr
+    printf 'per-byte cost (with start-up), dearest / cheapest size: %s   target <= 1.15  %s\n' "$spread" "$(verdict "$spread" 1.15 '<=')"
     lr=$(ratio "$long_nsb" "$first_nsb")
     printf 'per-byte cost, 10 MB reply / %s MB corpus: %s   target <= 1.00 (5%% noise allowed)  %s\n' \
         "${sizes[0]}" "$lr" "$(verdict "$lr" 1.05 '<=')"
