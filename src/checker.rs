@@ -657,7 +657,15 @@ fn pattern_matches(
         }
     };
     match p.scope {
-        PatternScope::Text => one(0, &prep.norm),
+        PatternScope::Text => match required.and_then(|hits| hit_sentences(prep, hits)) {
+            // Only the sentences that hold a required phrase.
+            Some(windows) => {
+                for w in windows {
+                    one(w.start, &prep.norm[w]);
+                }
+            }
+            None => one(0, &prep.norm),
+        },
         PatternScope::Sentence => {
             for s in &prep.sentences {
                 // Hits are sorted by start (see `run`).
@@ -674,6 +682,22 @@ fn pattern_matches(
             }
         }
     }
+}
+
+/// The sentences that contain the hits, in order and without repeats; none
+/// if a hit lies outside every sentence (then the whole text is searched).
+fn hit_sentences(prep: &Prepared, hits: &[Hit]) -> Option<Vec<Range<usize>>> {
+    let mut out: Vec<Range<usize>> = Vec::new();
+    for h in hits {
+        let s = &prep.sentences[prep.sentence_of(h.range.start)?];
+        if !(s.start <= h.range.start && h.range.end <= s.end) {
+            return None;
+        }
+        if out.last() != Some(s) {
+            out.push(s.clone());
+        }
+    }
+    Some(out)
 }
 
 fn requirement_met(prep: &Prepared, hits: &[Hit], patterns: &[Regex], at: Place) -> bool {
