@@ -10,7 +10,8 @@
 //! cannot help" matches the phrase "I can't help" without the phrase list
 //! growing with every spelling.
 
-/// A spelling (lowercase bytes) and the spelled-out form it becomes.
+/// A spelling (lowercase bytes) and the spelled-out form it becomes; an
+/// empty form drops the word (an ignored filler word, with its space).
 type Entry = (Box<[u8]>, Box<str>);
 
 /// Rewrites spellings to their group's spelled-out form.
@@ -22,8 +23,24 @@ pub(crate) struct Canon {
 }
 
 impl Canon {
+    #[cfg(test)]
     pub fn new(groups: &[Vec<String>]) -> Canon {
+        Canon::with_ignored(groups, &[])
+    }
+
+    /// Also drops `ignored` words ("really", "honestly") where they stand
+    /// inside a clause: followed by a space and another word.
+    pub fn with_ignored(groups: &[Vec<String>], ignored: &[String]) -> Canon {
         let mut by_first: Vec<Vec<Entry>> = vec![Vec::new(); 256];
+        for word in ignored {
+            let w = crate::expand::normalize_literal(word);
+            if w.is_empty() || w.contains(' ') {
+                continue;
+            }
+            let mut spelling = w.into_bytes();
+            spelling.push(b' ');
+            by_first[usize::from(spelling[0])].push((spelling.into(), "".into()));
+        }
         for group in groups {
             let words = |s: &String| s.split_whitespace().count();
             let Some(full) = group
@@ -73,7 +90,16 @@ impl Canon {
             {
                 continue;
             }
-            if ends_word(s, end) {
+            let fits = if canonical.is_empty() {
+                // A dropped word must be followed by another word, and be
+                // written in lowercase (capitals stay for the shouting
+                // detector): "I really can't", not "REALLY" or "Really?".
+                s.get(end).is_some_and(u8::is_ascii_alphabetic)
+                    && s[at + 1..end - 1].iter().all(u8::is_ascii_lowercase)
+            } else {
+                ends_word(s, end)
+            };
+            if fits {
                 return Some((spelling.len(), canonical));
             }
         }

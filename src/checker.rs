@@ -1046,7 +1046,7 @@ fn compile(pack: Pack) -> Result<Inner, Error> {
             .iter()
             .map(|a| a.trim().to_lowercase())
             .collect(),
-        canon: Canon::new(&settings.contractions),
+        canon: Canon::with_ignored(&settings.contractions, &settings.ignore_words),
     };
     let vocab = Vocabulary::new(&pack.lists, &scope.canon);
     let mut phrases = PhraseSetBuilder::default();

@@ -56,6 +56,10 @@ pub struct Settings {
     /// packs above.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub contractions: Vec<Vec<String>>,
+    /// Filler words that may stand inside any phrase without stopping it
+    /// matching ("I really can't help"). Extended by packs above.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ignore_words: Vec<String>,
 }
 
 impl Settings {
@@ -73,6 +77,7 @@ impl Settings {
         extend_unique(&mut self.closings, over.closings);
         extend_unique(&mut self.abbreviations, over.abbreviations);
         extend_unique(&mut self.contractions, over.contractions);
+        extend_unique(&mut self.ignore_words, over.ignore_words);
     }
 }
 
