@@ -266,15 +266,20 @@ fn report_pack_error(style: &Style, e: &tactful::Error) {
     );
 }
 
-fn list_rules(checker: &Checker) -> Result<u8, String> {
-    let mut out = BufWriter::new(io::stdout().lock());
-    let w = checker
+/// The width of the rule-id column: the longest id, at least "RULE".
+fn id_width(checker: &Checker) -> usize {
+    checker
         .rules()
         .iter()
         .map(|r| r.id.len())
         .max()
         .unwrap_or(4)
-        .max(4);
+        .max(4)
+}
+
+fn list_rules(checker: &Checker) -> Result<u8, String> {
+    let mut out = BufWriter::new(io::stdout().lock());
+    let w = id_width(checker);
     let result = (|| -> io::Result<()> {
         writeln!(
             out,
@@ -1289,13 +1294,7 @@ fn print_summary(checker: &Checker, tally: &Tally, started: Instant, batch: bool
         head.push_str(&format!(", {} internal errors", tally.internal));
     }
     let _ = writeln!(err, "{head}");
-    let w = checker
-        .rules()
-        .iter()
-        .map(|r| r.id.len())
-        .max()
-        .unwrap_or(4)
-        .max(4);
+    let w = id_width(checker);
     let _ = writeln!(
         err,
         "{:<w$} {:<8} {:>9} {:>9} {:>10}",

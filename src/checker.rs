@@ -1079,6 +1079,21 @@ fn compile(pack: Pack) -> Result<Inner, Error> {
             }
             Ok::<(), Error>(())
         };
+        // A new slot holding a list of phrase templates.
+        let list_slot = |b: &mut PhraseSetBuilder, list: &[String]| {
+            let slot = b.slot();
+            let t: Vec<&str> = list.iter().map(String::as_str).collect();
+            add_phrases(b, slot, &t)?;
+            Ok::<u32, Error>(slot)
+        };
+        // A pre-filter slot, if the list has any phrases.
+        let requires_slot = |b: &mut PhraseSetBuilder, list: &[String]| {
+            if list.is_empty() {
+                Ok(None)
+            } else {
+                list_slot(b, list).map(Some)
+            }
+        };
         let mut phrase_suggest = Vec::new();
         let mut phrase_caps = Vec::new();
         let mut keep_case = pack.lists.get("acronyms").cloned().unwrap_or_default();
@@ -1089,14 +1104,7 @@ fn compile(pack: Pack) -> Result<Inner, Error> {
                 add_phrases(&mut phrases, slot, &templates)?;
                 phrase_suggest = m.phrases.iter().map(|p| p.suggest().to_vec()).collect();
                 phrase_caps = m.phrases.iter().map(PhraseEntry::capitals).collect();
-                let requires = if m.requires.is_empty() {
-                    None
-                } else {
-                    let r = phrases.slot();
-                    let t: Vec<&str> = m.requires.iter().map(String::as_str).collect();
-                    add_phrases(&mut phrases, r, &t)?;
-                    Some(r)
-                };
+                let requires = requires_slot(&mut phrases, &m.requires)?;
                 let mut patterns = Vec::new();
                 for p in &m.patterns {
                     let re = ctx.regex(p.pattern())?;
@@ -1115,9 +1123,7 @@ fn compile(pack: Pack) -> Result<Inner, Error> {
                 }
             }
             Match::Requirement(m) => {
-                let slot = phrases.slot();
-                let t: Vec<&str> = m.phrases.iter().map(String::as_str).collect();
-                add_phrases(&mut phrases, slot, &t)?;
+                let slot = list_slot(&mut phrases, &m.phrases)?;
                 Kind::Requirement {
                     slot,
                     patterns: m
@@ -1149,20 +1155,9 @@ fn compile(pack: Pack) -> Result<Inner, Error> {
                     }
                     if_rules.push(j);
                 }
-                let if_slot = phrases.slot();
-                let t: Vec<&str> = m.if_phrases.iter().map(String::as_str).collect();
-                add_phrases(&mut phrases, if_slot, &t)?;
-                let unless_slot = phrases.slot();
-                let t: Vec<&str> = m.unless_phrases.iter().map(String::as_str).collect();
-                add_phrases(&mut phrases, unless_slot, &t)?;
-                let requires = if m.requires.is_empty() {
-                    None
-                } else {
-                    let r = phrases.slot();
-                    let t: Vec<&str> = m.requires.iter().map(String::as_str).collect();
-                    add_phrases(&mut phrases, r, &t)?;
-                    Some(r)
-                };
+                let if_slot = list_slot(&mut phrases, &m.if_phrases)?;
+                let unless_slot = list_slot(&mut phrases, &m.unless_phrases)?;
+                let requires = requires_slot(&mut phrases, &m.requires)?;
                 Kind::Condition {
                     if_rules,
                     if_slot,
@@ -1211,9 +1206,7 @@ fn compile(pack: Pack) -> Result<Inner, Error> {
         };
         let mut exceptions = Vec::new();
         for ex in &rule.exceptions {
-            let slot = phrases.slot();
-            let t: Vec<&str> = ex.phrases.iter().map(String::as_str).collect();
-            add_phrases(&mut phrases, slot, &t)?;
+            let slot = list_slot(&mut phrases, &ex.phrases)?;
             exceptions.push(CException {
                 slot,
                 patterns: ex
