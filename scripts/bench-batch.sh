@@ -140,7 +140,11 @@ verdict() { awk -v r="$1" -v t="$2" -v op="$3" 'BEGIN {
 environment() {
     echo "== environment"
     echo "date:     $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-    echo "commit:   $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- src examples Cargo.toml 2>/dev/null || echo ' + uncommitted changes in src/ examples/ Cargo.toml')"
+    if git rev-parse --git-dir >/dev/null 2>&1; then
+        echo "commit:   $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src examples Cargo.toml || echo ' + uncommitted changes in src/ examples/ Cargo.toml')"
+    else
+        echo "commit:   (not a git checkout)"
+    fi
     echo "cpu:      $(nproc) x $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
     echo "load:     $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min)"
     echo "rustc:    $(rustc --version)"
@@ -148,6 +152,7 @@ environment() {
         echo "ripgrep:  $("$rg" --version | sed -n 1p) ($(command -v "$rg"))"
     fi
     echo "runs:     best of $runs wall-clock, round-robin (rg -i: best of $rg_runs)"
+    ((build)) || echo "build:    --no-build: $check as found, maybe older than the commit"
     echo
 }
 
