@@ -1010,19 +1010,23 @@ fn print_fix(
     let mut delta: isize = 0; // new line number minus old
     let mut shown_until = 0; // old lines already printed
     writeln!(out, "{pad} {bar}")?;
+    // An unchanged line `n`, numbered as it stands in the fixed text.
+    let context = |out: &mut dyn Write, n: usize, delta: isize| {
+        let new_n = (n as isize + delta) as usize;
+        gutter_line(
+            out,
+            &style.paint(BLUE_BOLD, &num(new_n + 1)),
+            &bar,
+            &expand_tabs(strip_eol(&text[starts[n]..line_end(n)])),
+        )
+    };
     for (gi, g) in groups.iter().enumerate() {
         let ctx_from = g.first.saturating_sub(CONTEXT).max(shown_until);
         if gi > 0 && ctx_from > shown_until {
             writeln!(out, "{}", style.paint(BLUE_BOLD, "..."))?;
         }
         for n in ctx_from..g.first {
-            let new_n = (n as isize + delta) as usize;
-            gutter_line(
-                out,
-                &style.paint(BLUE_BOLD, &num(new_n + 1)),
-                &bar,
-                &expand_tabs(strip_eol(&text[starts[n]..line_end(n)])),
-            )?;
+            context(out, n, delta)?;
         }
         // The old block and the new one, with the edited ranges in each.
         let block = starts[g.first]..line_end(g.last);
@@ -1056,13 +1060,7 @@ fn print_fix(
             if n == starts.len() - 1 && starts[n] == text.len() {
                 break; // the empty line after a final line break
             }
-            let new_n = (n as isize + delta) as usize;
-            gutter_line(
-                out,
-                &style.paint(BLUE_BOLD, &num(new_n + 1)),
-                &bar,
-                &expand_tabs(strip_eol(&text[starts[n]..line_end(n)])),
-            )?;
+            context(out, n, delta)?;
         }
         shown_until = ctx_to.max(g.last + 1);
     }
@@ -1079,7 +1077,12 @@ fn print_fix(
 }
 
 /// `N | text`, without a trailing space when the text is empty.
-fn gutter_line(out: &mut impl Write, num: &str, mark: &str, text: &str) -> io::Result<()> {
+fn gutter_line(
+    out: &mut (impl Write + ?Sized),
+    num: &str,
+    mark: &str,
+    text: &str,
+) -> io::Result<()> {
     if text.is_empty() {
         writeln!(out, "{num} {mark}")
     } else {

@@ -119,7 +119,6 @@ impl Prepared {
         // 1. The agent's own lines.
         let mut lines = std::mem::take(&mut self.line_buf);
         let mut pos = 0;
-        let bytes = text.as_bytes();
         let mut line_iter = text.split_inclusive('\n').peekable();
         while let Some(raw) = line_iter.next() {
             let start = pos;
@@ -134,7 +133,6 @@ impl Prepared {
             }
             lines.push(start..start + line.len());
         }
-        let _ = bytes;
 
         // 2. The sign-off: the last closing line with only a few short
         //    lines after it.
