@@ -20,6 +20,13 @@ pub(crate) struct Canon {
     /// Non-first spellings (lowercase) and their canonical spelling, longest
     /// first, indexed by first byte.
     by_first: Vec<Vec<Entry>>,
+    /// A bit for each hash of the first three bytes (folded with `| 0x20`)
+    /// that some spelling starts with, so that most words are ruled out by
+    /// one lookup.
+    starts: Vec<u64>,
+    /// First bytes (lowercase) of spellings shorter than three bytes,
+    /// which the hash cannot hold.
+    short: Vec<bool>,
 }
 
 impl Canon {
@@ -62,10 +69,24 @@ impl Canon {
                 }
             }
         }
+        let mut starts = vec![0u64; START_BITS / 64];
+        let mut short = vec![false; 256];
         for list in &mut by_first {
             list.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+            for (spelling, _) in list.iter() {
+                if spelling.len() < 3 {
+                    short[usize::from(spelling[0])] = true;
+                } else {
+                    let key = start_key(spelling);
+                    starts[key / 64] |= 1 << (key % 64);
+                }
+            }
         }
-        Canon { by_first }
+        Canon {
+            by_first,
+            starts,
+            short,
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -114,7 +135,7 @@ impl Canon {
         let (len, canonical) = self.at(s, at)?;
         let end = at + len;
         for j in at + 1..end {
-            if !is_word_byte(s[j - 1]) && s[j].is_ascii_alphabetic() && self.may_start(s[j]) {
+            if !is_word_byte(s[j - 1]) && s[j].is_ascii_alphabetic() && self.may_start(s, j) {
                 if let Some((len2, _)) = self.at(s, j) {
                     if j + len2 > end {
                         return None;
@@ -125,31 +146,74 @@ impl Canon {
         Some((len, canonical))
     }
 
-    /// Whether any spelling could start with this byte.
+    /// Whether any spelling could start at `at`.
     #[inline]
-    pub fn may_start(&self, b: u8) -> bool {
-        !self.by_first[usize::from(b.to_ascii_lowercase())].is_empty()
+    fn may_start(&self, s: &[u8], at: usize) -> bool {
+        if self
+            .short
+            .get(usize::from(s[at].to_ascii_lowercase()))
+            .is_some_and(|&b| b)
+        {
+            return true;
+        }
+        let Some(first3) = s.get(at..at + 3) else {
+            return false;
+        };
+        let key = start_key(first3);
+        self.starts
+            .get(key / 64)
+            .is_some_and(|w| w & (1 << (key % 64)) != 0)
+    }
+
+    /// The next rewrite in `s` at or after `from`, as (where, length, the
+    /// canonical spelling): a spelling at a word start, written in one
+    /// case. `from` counts as a word start when `from_starts_word`.
+    pub fn next_in<'c>(
+        &'c self,
+        s: &str,
+        from: usize,
+        from_starts_word: bool,
+    ) -> Option<(usize, usize, &'c str)> {
+        let b = s.as_bytes();
+        let n = b.len();
+        let mut i = from;
+        if !from_starts_word && i > 0 && i < n && is_word_byte(b[i - 1]) {
+            // Inside a word: go to its end.
+            while i < n && is_word_byte(b[i]) {
+                i += 1;
+            }
+        }
+        // `i` is never inside a word here.
+        while i < n {
+            let c = b[i];
+            if !is_word_byte(c) {
+                i += 1;
+                continue;
+            }
+            if c.is_ascii_alphabetic() && self.may_start(b, i) {
+                if let Some((len, canonical)) = self.best_at(b, i) {
+                    if uniform_case(&s[i..i + len]) {
+                        return Some((i, len, canonical));
+                    }
+                }
+            }
+            i += 1;
+            while i < n && is_word_byte(b[i]) {
+                i += 1;
+            }
+        }
+        None
     }
 
     /// `s` with every spelling rewritten (case of the original kept: all
     /// capitals stay capitals, a leading capital stays).
     pub fn rewrite(&self, s: &str) -> String {
-        let b = s.as_bytes();
         let mut out = String::with_capacity(s.len());
-        let mut i = 0;
         let mut copied = 0;
-        while i < b.len() {
-            let word_start = i == 0 || !is_word_byte(b[i - 1]);
-            if word_start && b[i].is_ascii_alphabetic() && self.may_start(b[i]) {
-                if let Some((len, canonical)) = self.best_at(b, i) {
-                    out.push_str(&s[copied..i]);
-                    push_cased(&mut out, canonical, &s[i..i + len]);
-                    i += len;
-                    copied = i;
-                    continue;
-                }
-            }
-            i += 1;
+        while let Some((at, len, canonical)) = self.next_in(s, copied, copied == 0) {
+            out.push_str(&s[copied..at]);
+            push_cased(&mut out, canonical, &s[at..at + len]);
+            copied = at + len;
         }
         out.push_str(&s[copied..]);
         out
@@ -164,9 +228,9 @@ pub(crate) fn uniform_case(source: &str) -> bool {
     let Some(first) = letters.next() else {
         return true;
     };
-    let rest: Vec<u8> = letters.collect();
-    rest.iter().all(u8::is_ascii_lowercase)
-        || (first.is_ascii_uppercase() && rest.iter().all(u8::is_ascii_uppercase))
+    let rest = letters;
+    rest.clone().all(|b| b.is_ascii_lowercase())
+        || (first.is_ascii_uppercase() && rest.clone().all(|b| b.is_ascii_uppercase()))
 }
 
 /// Pushes `canonical` in the case of `source`.
@@ -191,8 +255,30 @@ pub(crate) fn push_cased(out: &mut String, canonical: &str, source: &str) {
     }
 }
 
+const START_BITS: usize = 1 << 16;
+
+/// A hash of the first three bytes of `s`, ASCII case folded.
+fn start_key(s: &[u8]) -> usize {
+    let [a, b, c] = [s[0] | 0x20, s[1] | 0x20, s[2] | 0x20].map(usize::from);
+    (a.wrapping_mul(0x9E37) ^ b.wrapping_mul(0x85EB) ^ c.wrapping_mul(0xC2B3)) % START_BITS
+}
+
+/// Bytes that belong to a word: ASCII letters and digits, the apostrophe,
+/// and every byte of a non-ASCII character.
+static WORD_BYTES: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c >= 0x80 || c == b'\'';
+        b += 1;
+    }
+    t
+};
+
+#[inline]
 fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b >= 0x80 || b == b'\''
+    WORD_BYTES[usize::from(b)]
 }
 
 /// Whether a word ends at `end`: the next byte is no letter, digit or
@@ -225,6 +311,9 @@ mod tests {
         assert_eq!(c.rewrite("I CAN'T, I'm sorry"), "I CAN NOT, I am sorry");
         assert_eq!(c.rewrite("it isn't"), "it is not");
         assert_eq!(c.rewrite("cannoted scannot"), "cannoted scannot");
+        assert_eq!(Canon::default().rewrite("can't"), "can't");
+        let short = Canon::with_ignored(&[], &["a".to_owned()]);
+        assert_eq!(short.rewrite("a nice day, a"), "nice day, a");
         let c = Canon::new(&[
             vec!["we'll".to_owned(), "we will".into()],
             vec!["won't".to_owned(), "will not".into()],

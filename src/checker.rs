@@ -276,7 +276,7 @@ impl Checker {
         for c in cands.iter_mut() {
             c.clear();
         }
-        inner.phrases.scan(&prep.norm, hits);
+        inner.phrases.scan(&prep.norm, &prep.lower, hits);
         for h in hits.iter_mut().filter(|h| h.len() > 1) {
             h.sort_unstable_by_key(|h| (h.range.start, h.range.end));
         }
@@ -531,21 +531,34 @@ fn make_finding<'a>(
 
 /// Fills a suggestion template.
 fn render<'a>(template: &'a str, matched: &str, keep_case: &[String]) -> Cow<'a, str> {
-    if !template.contains('{') {
+    let Some(first) = template.find('{') else {
         return Cow::Borrowed(template);
+    };
+    let mut out = String::with_capacity(template.len() + matched.len());
+    out.push_str(&template[..first]);
+    let mut rest = &template[first..];
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        rest = &rest[open..];
+        let name_end = rest.find('}').map_or(0, |e| e + 1);
+        match &rest[..name_end] {
+            "{matched}" => out.push_str(matched),
+            "{sentence-case}" => out.push_str(&sentence_case(matched, keep_case)),
+            "{lower}" => out.push_str(&matched.to_lowercase()),
+            "{drop-first}" => out.push_str(drop_word(matched, true)),
+            "{drop-last}" => out.push_str(drop_word(matched, false)),
+            "{first-char}" => out.extend(matched.chars().next()),
+            _ => {
+                // Not a placeholder: the brace stands for itself.
+                out.push('{');
+                rest = &rest[1..];
+                continue;
+            }
+        }
+        rest = &rest[name_end..];
     }
-    Cow::Owned(
-        template
-            .replace("{matched}", matched)
-            .replace("{sentence-case}", &sentence_case(matched, keep_case))
-            .replace("{lower}", &matched.to_lowercase())
-            .replace("{drop-first}", drop_word(matched, true))
-            .replace("{drop-last}", drop_word(matched, false))
-            .replace(
-                "{first-char}",
-                &matched.chars().next().map(String::from).unwrap_or_default(),
-            ),
-    )
+    out.push_str(rest);
+    Cow::Owned(out)
 }
 
 /// The text without its first (or last) word and the punctuation and

@@ -68,6 +68,7 @@ mod checker;
 mod error;
 mod expand;
 mod matcher;
+mod offsets;
 mod pack;
 mod report;
 mod rule;

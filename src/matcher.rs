@@ -5,7 +5,7 @@
 //! reports every occurrence; whole-word checks and plural endings are
 //! applied after the literal match.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -38,8 +38,11 @@ impl PhraseSetBuilder {
         self.slots - 1
     }
 
-    /// Adds a normalised literal to a slot.
-    pub fn add(&mut self, slot: u32, entry: u32, literal: String) {
+    /// Adds a normalised literal to a slot. Literals match regardless of
+    /// ASCII case: they are kept in lowercase and the scan reads a
+    /// lowercased copy of the text.
+    pub fn add(&mut self, slot: u32, entry: u32, mut literal: String) {
+        literal.make_ascii_lowercase();
         let id = match self.index.get(&literal) {
             Some(&id) => id,
             None => {
@@ -59,7 +62,7 @@ impl PhraseSetBuilder {
     pub fn build(self) -> Result<PhraseSet, String> {
         let ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
-            .ascii_case_insensitive(true)
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
             .build(&self.literals)
             .map_err(|e| e.to_string())?;
         let bounds = self
@@ -102,9 +105,11 @@ impl PhraseSet {
     }
 
     /// Scans `norm`, filling `hits[slot]` with whole-word occurrences.
-    pub fn scan(&self, norm: &str, hits: &mut [Vec<Hit>]) {
+    /// `lower` is `norm` with ASCII letters lowercased.
+    pub fn scan(&self, norm: &str, lower: &[u8], hits: &mut [Vec<Hit>]) {
+        debug_assert_eq!(norm.len(), lower.len());
         let bytes = norm.as_bytes();
-        for m in self.ac.find_overlapping_iter(norm) {
+        for m in self.ac.find_overlapping_iter(lower) {
             let id = m.pattern().as_usize();
             let (need_start, need_end) = self.bounds[id];
             let (start, mut end) = (m.start(), m.end());
@@ -193,7 +198,7 @@ mod tests {
             return vec!["<build failed>".to_owned()];
         };
         let mut hits = vec![Vec::new(); set.slots()];
-        set.scan(text, &mut hits);
+        set.scan(text, text.to_ascii_lowercase().as_bytes(), &mut hits);
         hits[0]
             .iter()
             .map(|h| text[h.range.clone()].to_owned())

@@ -8,7 +8,8 @@
 //! placeholder. Line breaks and the sign-off block are remembered, and
 //! sentences are cut from the result.
 
-use crate::canon::{push_cased, uniform_case, Canon};
+use crate::canon::{push_cased, Canon};
+use crate::offsets::OffsetMap;
 use std::ops::Range;
 
 /// Stands in for masked inline text: not a letter, digit or space.
@@ -36,10 +37,10 @@ pub(crate) struct ScopeConfig {
 pub(crate) struct Prepared {
     /// Normalised agent text.
     pub norm: String,
-    /// For each byte of `norm`: the original start of the unit it came from.
-    starts: Vec<u32>,
-    /// For each byte of `norm`: the original end of the unit it came from.
-    ends: Vec<u32>,
+    /// `norm` with ASCII letters lowercased, for case-blind matching.
+    pub lower: Vec<u8>,
+    /// Where each byte of `norm` came from.
+    map: OffsetMap,
     /// Offsets in `norm` of spaces that stand for a line break.
     pub breaks: Vec<usize>,
     /// Ranges of `norm` that span rules skip (sign-off block, initials tag).
@@ -55,8 +56,7 @@ pub(crate) struct Prepared {
     line_buf: Vec<Range<usize>>,
     masks: Vec<(usize, usize, Option<char>)>,
     tail: String,
-    tail_starts: Vec<u32>,
-    tail_ends: Vec<u32>,
+    tail_map: OffsetMap,
 }
 
 impl Prepared {
@@ -65,12 +65,12 @@ impl Prepared {
         if range.start >= range.end {
             // A point: just after what comes before it.
             let at = match range.start.checked_sub(1) {
-                Some(prev) => self.ends.get(prev).copied().unwrap_or(0) as usize,
-                None => self.starts.first().copied().unwrap_or(0) as usize,
+                Some(prev) => self.map.end(prev),
+                None => self.map.start(0),
             };
             return at..at;
         }
-        self.starts[range.start] as usize..self.ends[range.end - 1] as usize
+        self.map.start(range.start)..self.map.end(range.end - 1)
     }
 
     /// Whether a range of `norm` touches text that span rules skip.
@@ -108,8 +108,7 @@ impl Prepared {
     /// Fills `self` from `text`.
     pub fn prepare(&mut self, text: &str, cfg: &ScopeConfig) {
         self.norm.clear();
-        self.starts.clear();
-        self.ends.clear();
+        self.map.clear();
         self.breaks.clear();
         self.skipped.clear();
         self.single_quoted.clear();
@@ -197,6 +196,10 @@ impl Prepared {
         }
         self.line_buf = lines;
 
+        self.lower.clear();
+        self.lower
+            .extend(self.norm.bytes().map(|b| b.to_ascii_lowercase()));
+
         // 4. Sentences and single-quoted labels.
         self.split_sentences(cfg);
         find_single_quoted(&self.norm, &mut self.single_quoted);
@@ -214,19 +217,14 @@ impl Prepared {
     }
 
     fn push_unit(&mut self, s: &str, orig: Range<usize>) {
+        self.map.push_unit(self.norm.len(), orig);
         self.norm.push_str(s);
-        for _ in 0..s.len() {
-            self.starts.push(orig.start as u32);
-            self.ends.push(orig.end as u32);
-        }
     }
 
     /// Pushes plain ASCII that starts at original offset `orig`.
     fn push_ascii_run(&mut self, run: &str, orig: usize) {
+        self.map.push_linear(self.norm.len(), orig);
         self.norm.push_str(run);
-        let (a, n) = (orig as u32, run.len() as u32);
-        self.starts.extend(a..a + n);
-        self.ends.extend(a + 1..a + n + 1);
     }
 
     fn push_break(&mut self, orig_start: usize, orig_end: usize) {
@@ -234,9 +232,8 @@ impl Prepared {
             // Fold into the space already there.
             let at = self.norm.len() - 1;
             self.breaks.push(at);
-            if let Some(e) = self.ends.last_mut() {
-                *e = (*e).max(orig_end as u32);
-            }
+            let end = self.map.end(at).max(orig_end);
+            self.map.set_last_end(at, end);
             return;
         }
         self.breaks.push(self.norm.len());
@@ -245,9 +242,7 @@ impl Prepared {
 
     fn push_space(&mut self, orig: Range<usize>) {
         if self.norm.ends_with(' ') {
-            if let Some(e) = self.ends.last_mut() {
-                *e = orig.end as u32;
-            }
+            self.map.set_last_end(self.norm.len() - 1, orig.end);
             return;
         }
         self.push_unit(" ", orig);
@@ -264,71 +259,45 @@ impl Prepared {
 
     /// Rewrites contraction spellings in `norm[from..]` to one spelling.
     fn canonicalize_from(&mut self, from: usize, canon: &Canon) {
-        let b = self.norm.as_bytes();
-        let word = |c: u8| c.is_ascii_alphanumeric() || c >= 0x80 || c == b'\'';
-        let mut first = None;
-        for i in from..b.len() {
-            if b[i].is_ascii_alphabetic()
-                && (i == from || !word(b[i - 1]))
-                && canon.may_start(b[i])
-                && canon
-                    .best_at(b, i)
-                    .is_some_and(|(len, _)| uniform_case(&self.norm[i..i + len]))
-            {
-                first = Some(i);
-                break;
-            }
-        }
-        let Some(first) = first else {
+        let Some(mut next) = canon.next_in(&self.norm, from, true) else {
             return;
         };
+        // The text from the first rewrite on is moved aside and copied
+        // back piece by piece, so that many rewrites cost one pass.
+        let first = next.0;
         let mut seg = std::mem::take(&mut self.tail);
-        let mut starts = std::mem::take(&mut self.tail_starts);
-        let mut ends = std::mem::take(&mut self.tail_ends);
+        let mut seg_map = std::mem::take(&mut self.tail_map);
         seg.clear();
         seg.push_str(&self.norm[first..]);
-        starts.clear();
-        starts.extend_from_slice(&self.starts[first..]);
-        ends.clear();
-        ends.extend_from_slice(&self.ends[first..]);
+        self.map.split_off(first, &mut seg_map);
         self.norm.truncate(first);
-        self.starts.truncate(first);
-        self.ends.truncate(first);
-        let sb = seg.as_bytes();
-        let mut i = 0;
-        while i < sb.len() {
-            let at_word = i == 0 || !word(sb[i - 1]);
-            if at_word && sb[i].is_ascii_alphabetic() && canon.may_start(sb[i]) {
-                if let Some((len, canonical)) = canon
-                    .best_at(sb, i)
-                    .filter(|(len, _)| uniform_case(&seg[i..i + len]))
-                {
-                    let before = self.norm.len();
-                    push_cased(&mut self.norm, canonical, &seg[i..i + len]);
-                    for _ in before..self.norm.len() {
-                        self.starts.push(starts[i]);
-                        self.ends.push(ends[i + len - 1]);
-                    }
-                    i += len;
-                    continue;
-                }
+        next.0 = 0;
+        let mut cursor = 0;
+        let mut copied = 0;
+        loop {
+            let (at, len, canonical) = next;
+            if copied < at {
+                self.map
+                    .copy_from(&seg_map, &mut cursor, copied..at, self.norm.len());
+                self.norm.push_str(&seg[copied..at]);
             }
-            // Copy up to the next word start.
-            let mut j = i + 1;
-            while j < sb.len() && (word(sb[j - 1]) || !sb[j].is_ascii_alphabetic()) {
-                j += 1;
+            let (start, _) = seg_map.bounds_at(&mut cursor, at);
+            let (_, end) = seg_map.bounds_at(&mut cursor, at + len - 1);
+            self.map.push_unit(self.norm.len(), start..end);
+            push_cased(&mut self.norm, canonical, &seg[at..at + len]);
+            copied = at + len;
+            match canon.next_in(&seg, copied, false) {
+                Some(n) => next = n,
+                None => break,
             }
-            while !seg.is_char_boundary(j) {
-                j += 1;
-            }
-            self.norm.push_str(&seg[i..j]);
-            self.starts.extend_from_slice(&starts[i..j]);
-            self.ends.extend_from_slice(&ends[i..j]);
-            i = j;
+        }
+        if copied < seg.len() {
+            self.map
+                .copy_from(&seg_map, &mut cursor, copied..seg.len(), self.norm.len());
+            self.norm.push_str(&seg[copied..]);
         }
         self.tail = seg;
-        self.tail_starts = starts;
-        self.tail_ends = ends;
+        self.tail_map = seg_map;
     }
 
     fn push_line_raw(&mut self, text: &str, line: Range<usize>, cfg: &ScopeConfig) {
@@ -361,11 +330,20 @@ impl Prepared {
                 } else {
                     b.len()
                 };
+                // A single space between two such bytes stays in the run.
                 let mut j = i + 1;
-                while j < stop
-                    && b[j] < 0x80
-                    && !matches!(b[j], b' ' | b'\t' | b'\r' | 0x0b | 0x0c | b'&')
-                {
+                while j < stop {
+                    let c = b[j];
+                    if c >= 0x80 || matches!(c, b'\t' | b'\r' | 0x0b | 0x0c | b'&') {
+                        break;
+                    }
+                    if c == b' '
+                        && (j + 1 >= stop
+                            || b[j + 1] >= 0x80
+                            || matches!(b[j + 1], b' ' | b'\t' | b'\r' | 0x0b | 0x0c | b'&'))
+                    {
+                        break;
+                    }
                     j += 1;
                 }
                 self.push_ascii_run(&s[i..j], base + i);
