@@ -5,10 +5,10 @@ use crate::error::{Error, ErrorKind};
 use crate::expand::Vocabulary;
 use crate::matcher::{Hit, PhraseSet, PhraseSetBuilder};
 use crate::pack::Pack;
+use crate::pattern::Pattern as Regex;
 use crate::report::{Edit, Finding, Report, Suggestion};
 use crate::rule::{Channel, Match, Near, PatternScope, PhraseEntry, Place, Rule};
 use crate::text::{Prepared, ScopeConfig};
-use regex::{Regex, RegexBuilder};
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::ops::Range;
@@ -140,7 +140,6 @@ struct CPattern {
     re: Regex,
     scope: PatternScope,
     suggest: Vec<String>,
-    has_m: bool,
 }
 
 struct CException {
@@ -392,8 +391,7 @@ impl Checker {
             let required = requires
                 .is_none_or(|r| hits[r as usize].iter().any(|h| !prep.is_skipped(&h.range)));
             for re in if_patterns.iter().filter(|_| required) {
-                for m in re.find_iter(&prep.norm) {
-                    let range = m.range();
+                for range in re.find_iter(&prep.norm) {
                     if !range.is_empty() && !prep.is_skipped(&range) {
                         triggers.push(Cand {
                             range,
@@ -411,7 +409,7 @@ impl Checker {
                 .any(|h| !prep.is_skipped(&h.range))
                 || unless_patterns.iter().any(|re| {
                     re.find_iter(&prep.norm)
-                        .any(|m| !m.range().is_empty() && !prep.is_skipped(&m.range()))
+                        .any(|m| !m.is_empty() && !prep.is_skipped(&m))
                 });
             if unless {
                 continue;
@@ -651,23 +649,12 @@ fn pattern_matches(
     mut push: impl FnMut(Range<usize>),
 ) {
     let mut one = |base: usize, hay: &str| {
-        if p.has_m {
-            for caps in p.re.captures_iter(hay) {
-                if let Some(m) = caps.name("m").or_else(|| caps.get(0)) {
-                    let r = base + m.start()..base + m.end();
-                    if !r.is_empty() && !prep.is_skipped(&r) {
-                        push(r);
-                    }
-                }
+        p.re.spans(hay, |m| {
+            let r = base + m.start..base + m.end;
+            if !r.is_empty() && !prep.is_skipped(&r) {
+                push(r);
             }
-        } else {
-            for m in p.re.find_iter(hay) {
-                let r = base + m.start()..base + m.end();
-                if !r.is_empty() && !prep.is_skipped(&r) {
-                    push(r);
-                }
-            }
-        }
+        });
     };
     match p.scope {
         PatternScope::Text => match required.and_then(|hits| hit_sentences(prep, hits)) {
@@ -728,10 +715,9 @@ fn requirement_met(prep: &Prepared, hits: &[Hit], patterns: &[Regex], at: Place)
         }
         Place::Anywhere | Place::End => {
             hits.iter().any(|h| !prep.is_skipped(&h.range))
-                || patterns.iter().any(|re| {
-                    re.find_iter(&prep.norm)
-                        .any(|m| !prep.is_skipped(&m.range()))
-                })
+                || patterns
+                    .iter()
+                    .any(|re| re.find_iter(&prep.norm).any(|m| !prep.is_skipped(&m)))
         }
     }
 }
@@ -751,7 +737,7 @@ fn apply_exceptions(
         occ.clear();
         occ.extend(hits[ex.slot as usize].iter().map(|h| h.range.clone()));
         for re in &ex.patterns {
-            occ.extend(re.find_iter(&prep.norm).map(|m| m.range()));
+            occ.extend(re.find_iter(&prep.norm));
         }
         if occ.is_empty() {
             continue;
@@ -1120,13 +1106,10 @@ fn compile(pack: Pack) -> Result<Inner, Error> {
                 let requires = requires_slot(&mut phrases, &m.requires)?;
                 let mut patterns = Vec::new();
                 for p in &m.patterns {
-                    let re = ctx.regex(p.pattern())?;
-                    let has_m = re.capture_names().any(|n| n == Some("m"));
                     patterns.push(CPattern {
-                        re,
+                        re: ctx.regex(p.pattern())?,
                         scope: p.scope(),
                         suggest: p.suggest().to_vec(),
-                        has_m,
                     });
                 }
                 Kind::Span {
@@ -1295,17 +1278,7 @@ impl Ctx<'_> {
             };
             self.error(kind, e, pattern)
         })?;
-        RegexBuilder::new(&format!("(?i){expanded}"))
-            .size_limit(PATTERN_SIZE_LIMIT)
-            .build()
-            .map_err(|e| {
-                let msg = match e {
-                    regex::Error::CompiledTooBig(limit) => {
-                        format!("pattern is too large (over {limit} bytes compiled)")
-                    }
-                    other => format!("invalid pattern: {}", other.to_string().trim()),
-                };
-                self.error(ErrorKind::InvalidPattern, msg, pattern)
-            })
+        Regex::new(&expanded, PATTERN_SIZE_LIMIT)
+            .map_err(|msg| self.error(ErrorKind::InvalidPattern, msg, pattern))
     }
 }

@@ -51,8 +51,9 @@
 //! # Performance
 //!
 //! Every literal phrase of every rule is in one Aho-Corasick automaton,
-//! searched once per reply; patterns run only when a required phrase was
-//! found, or when a `RegexSet` pre-filter says they can match. Per-thread
+//! searched once per reply over a lowercased copy of the text; patterns
+//! with required phrases run only on the sentences that hold one. The map
+//! back to original offsets is kept per segment, not per byte. Per-thread
 //! buffers are reused across replies. See `benches/README.md`.
 //!
 //! # Thread safety
@@ -70,6 +71,7 @@ mod expand;
 mod matcher;
 mod offsets;
 mod pack;
+mod pattern;
 mod report;
 mod rule;
 mod selftest;
