@@ -12,21 +12,20 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-use serde::ser::{SerializeSeq, Serializer};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use std::borrow::Cow;
 use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::io::{self, BufRead, BufWriter, IsTerminal, Read, Write};
 use std::ops::Range;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::{mpsc, Mutex};
 use std::time::{Duration, Instant};
-use tactful::{
-    Category, Channel, CheckOptions, Checker, Edit, Pack, Report, Rule, Severity, Suggestion,
-};
+use tactful::{Channel, CheckOptions, Checker, Edit, Pack, Report, Rule, Severity, Suggestion};
 
 const USAGE: &str = "\
 usage: check [OPTIONS] [PATH ...]
@@ -1338,14 +1337,10 @@ struct InputLine<'a> {
     channel: Option<Cow<'a, str>>,
 }
 
-/// Lines read per batch: enough to keep every thread busy, small enough
-/// that memory stays flat.
-const BATCH_BYTES: usize = 4 << 20;
-const BATCH_LINES: usize = 16_384;
-/// Chunks per thread and batch: threads take every n-th chunk, so a run of
-/// long replies is spread over all of them.
-const CHUNKS_PER_THREAD: usize = 8;
-const MIN_CHUNK_LINES: usize = 64;
+/// Lines per block: small enough that threads share the work evenly and
+/// memory stays flat, large enough that handing blocks over costs little.
+const BLOCK_BYTES: usize = 256 << 10;
+const BLOCK_LINES: usize = 4096;
 
 /// What every batch worker needs.
 struct Batch<'c> {
@@ -1353,10 +1348,42 @@ struct Batch<'c> {
     channel: Channel,
     fail_on: Severity,
     summary: bool,
+    rule_json: RuleJson,
+}
+
+/// Each rule's JSON fields that are the same in every finding, rendered
+/// once: escaping a rule's message anew for each finding was a seventh of
+/// the batch run.
+struct RuleJson {
+    /// By rule id: `{"rule":…,"category":…,` and `"message":…`.
+    by_id: HashMap<String, (String, String)>,
+}
+
+impl RuleJson {
+    fn all(checker: &Checker) -> RuleJson {
+        let by_id = checker
+            .rules()
+            .iter()
+            .map(|r| {
+                let head = format!(
+                    "{{\"rule\":{},\"category\":{},",
+                    to_json(&r.id),
+                    to_json(&r.category)
+                );
+                let message = format!("\"message\":{}", to_json(&r.message));
+                (r.id.clone(), (head, message))
+            })
+            .collect();
+        RuleJson { by_id }
+    }
+}
+
+fn to_json<T: Serialize + ?Sized>(v: &T) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "null".to_owned())
 }
 
 fn run_jsonl(checker: &Checker, input: &str, args: &Args) -> Result<u8, String> {
-    let (mut reader, size): (Box<dyn BufRead>, Option<u64>) = if input == "-" {
+    let (reader, size): (Box<dyn BufRead>, Option<u64>) = if input == "-" {
         (
             Box::new(io::BufReader::with_capacity(1 << 20, io::stdin())),
             None,
@@ -1373,93 +1400,38 @@ fn run_jsonl(checker: &Checker, input: &str, args: &Args) -> Result<u8, String> 
         channel: args.channel,
         fail_on: args.fail_on,
         summary: args.summary,
+        rule_json: RuleJson::all(checker),
     };
     install_panic_hook();
+    let mut blocks = BlockReader {
+        reader,
+        input,
+        next_line: 1,
+        bytes_read: 0,
+    };
     let mut tally = Tally::new(checker, args.summary);
-    let mut line_no: u64 = 0;
-    let mut bytes_read: u64 = 0;
-    let threads = args.threads;
-    let mut lines: Vec<Vec<u8>> = Vec::new();
-    let mut outputs: Vec<Vec<u8>> = Vec::new();
-    loop {
-        // Read one batch of lines, reusing their buffers.
-        let mut n = 0;
-        let mut batch_bytes = 0;
-        while n < BATCH_LINES && batch_bytes < BATCH_BYTES {
-            if lines.len() <= n {
-                lines.push(Vec::new());
+    let written = if args.threads <= 1 {
+        // One thread reads, checks and writes in turn.
+        let mut block = Block::default();
+        loop {
+            if !blocks.fill(&mut block)? {
+                break Ok(());
             }
-            let buf = &mut lines[n];
-            buf.clear();
-            let got = reader
-                .read_until(b'\n', buf)
-                .map_err(|e| format!("cannot read {input}: {e}"))?;
-            if got == 0 {
-                break;
+            tally.merge(check_block(&job, &mut block));
+            if let Err(e) = out.write_all(&block.out) {
+                break Err(e);
             }
-            batch_bytes += got;
-            n += 1;
+            progress.update(tally.replies, blocks.bytes_read);
         }
-        if n == 0 {
-            break;
-        }
-        if line_no == 0 && lines[0].starts_with(b"\xEF\xBB\xBF") {
-            lines[0].drain(..3); // a byte-order mark
-        }
-        bytes_read += batch_bytes as u64;
-        let first_line = line_no + 1;
-        line_no += n as u64;
-        let batch = &lines[..n];
-
-        // Cut the batch into chunks, one output buffer each; thread t takes
-        // chunks t, t + T, t + 2T, … Output order is chunk order, so it
-        // does not depend on the thread count or on timing.
-        let workers = if n < 2 * MIN_CHUNK_LINES {
-            1
-        } else {
-            threads.min(n / MIN_CHUNK_LINES)
-        };
-        let chunk_len = if workers == 1 {
-            n
-        } else {
-            n.div_ceil(workers * CHUNKS_PER_THREAD).max(MIN_CHUNK_LINES)
-        };
-        let n_chunks = n.div_ceil(chunk_len);
-        if outputs.len() < n_chunks {
-            outputs.resize_with(n_chunks, Vec::new);
-        }
-        let mut shares: Vec<Vec<Chunk<'_>>> = (0..workers).map(|_| Vec::new()).collect();
-        for (k, (lines, out)) in batch.chunks(chunk_len).zip(outputs.iter_mut()).enumerate() {
-            out.clear();
-            shares[k % workers].push(Chunk {
-                first_line: first_line + (k * chunk_len) as u64,
-                lines,
-                out,
-            });
-        }
-        let mut shares = shares.into_iter();
-        let mine = shares.next().unwrap_or_default();
-        let job = &job;
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = shares
-                .map(|share| scope.spawn(move || check_share(job, share)))
-                .collect();
-            tally.merge(check_share(job, mine));
-            for h in handles {
-                match h.join() {
-                    Ok(t) => tally.merge(t),
-                    Err(payload) => panic::resume_unwind(payload),
-                }
-            }
-        });
-        for buf in &outputs[..n_chunks] {
-            if let Err(e) = out.write_all(buf) {
-                return ignore_broken_pipe(e);
-            }
-        }
-        progress.update(tally.replies, bytes_read);
-    }
-    if let Err(e) = out.flush() {
+    } else {
+        pipeline(&job, args.threads, &mut blocks, |block, t| {
+            tally.merge(t);
+            out.write_all(&block.out)?;
+            progress.update(tally.replies, block.bytes_read_after);
+            Ok(())
+        })?
+    };
+    if let Err(e) = written.and_then(|()| out.flush()) {
         return ignore_broken_pipe(e);
     }
     progress.finish();
@@ -1483,28 +1455,164 @@ fn run_jsonl(checker: &Checker, input: &str, args: &Args) -> Result<u8, String> 
     })
 }
 
-/// A run of input lines and the buffer their results go to.
-struct Chunk<'b> {
-    first_line: u64,
-    lines: &'b [Vec<u8>],
-    out: &'b mut Vec<u8>,
+/// Checks blocks on `threads` worker threads while this thread reads the
+/// input and hands each block's output to `write` in input order. Workers
+/// live for the whole run and blocks are recycled, so memory stays flat:
+/// at most `3 * threads` blocks are in flight.
+fn pipeline(
+    job: &Batch<'_>,
+    threads: usize,
+    blocks: &mut BlockReader<'_>,
+    mut write: impl FnMut(&Block, Tally) -> io::Result<()>,
+) -> Result<io::Result<()>, String> {
+    let (work_tx, work_rx) = mpsc::sync_channel::<Block>(threads * 2);
+    let work_rx = Mutex::new(work_rx);
+    // A block comes back with its tally, or with none if checking it
+    // panicked outside the per-line guard.
+    let (done_tx, done_rx) = mpsc::channel::<(Block, Option<Tally>)>();
+    std::thread::scope(|scope| {
+        // Owned here, so that leaving this closure early stops the workers.
+        let work_tx = work_tx;
+        for _ in 0..threads {
+            let (work_rx, done_tx) = (&work_rx, done_tx.clone());
+            scope.spawn(move || loop {
+                // The lock is held only while waiting for the next block.
+                let next = match work_rx.lock() {
+                    Ok(rx) => rx.recv(),
+                    Err(_) => return,
+                };
+                let Ok(mut block) = next else {
+                    return;
+                };
+                let tally =
+                    panic::catch_unwind(AssertUnwindSafe(|| check_block(job, &mut block))).ok();
+                if done_tx.send((block, tally)).is_err() {
+                    return;
+                }
+            });
+        }
+        drop(done_tx);
+        let max_in_flight = threads * 3;
+        let mut free: Vec<Block> = Vec::new();
+        let mut pending: BTreeMap<u64, (Block, Tally)> = BTreeMap::new();
+        let (mut sent, mut next_out, mut eof) = (0u64, 0u64, false);
+        let mut result = Ok(());
+        loop {
+            while !eof && sent - next_out < max_in_flight as u64 {
+                let mut block = free.pop().unwrap_or_default();
+                if !blocks.fill(&mut block)? {
+                    eof = true;
+                    break;
+                }
+                block.seq = sent;
+                sent += 1;
+                if work_tx.send(block).is_err() {
+                    // The workers are gone; the scope reports why.
+                    eof = true;
+                }
+            }
+            if next_out == sent {
+                break;
+            }
+            let Ok((block, tally)) = done_rx.recv() else {
+                break;
+            };
+            let Some(tally) = tally else {
+                return Err(format!(
+                    "internal error: checking lines {}–{} failed (this is a bug in tactful)",
+                    block.first_line,
+                    block.first_line + block.ends.len() as u64 - 1
+                ));
+            };
+            pending.insert(block.seq, (block, tally));
+            while let Some((block, tally)) = pending.remove(&next_out) {
+                next_out += 1;
+                if result.is_ok() {
+                    result = write(&block, tally);
+                    if result.is_err() {
+                        // Output is gone (a closed pipe): stop reading.
+                        eof = true;
+                    }
+                }
+                free.push(block);
+            }
+        }
+        Ok(result)
+    })
 }
 
-fn check_share(job: &Batch<'_>, share: Vec<Chunk<'_>>) -> Tally {
+/// A run of input lines and the output for them.
+#[derive(Default)]
+struct Block {
+    seq: u64,
+    first_line: u64,
+    /// The lines, back to back, and where each ends.
+    data: Vec<u8>,
+    ends: Vec<usize>,
+    out: Vec<u8>,
+    bytes_read_after: u64,
+}
+
+/// Reads the input a block at a time.
+struct BlockReader<'i> {
+    reader: Box<dyn BufRead>,
+    input: &'i str,
+    next_line: u64,
+    bytes_read: u64,
+}
+
+impl BlockReader<'_> {
+    /// Fills `block` with the next lines; false at the end of the input.
+    fn fill(&mut self, block: &mut Block) -> Result<bool, String> {
+        block.data.clear();
+        block.ends.clear();
+        block.out.clear();
+        block.first_line = self.next_line;
+        while block.ends.len() < BLOCK_LINES && block.data.len() < BLOCK_BYTES {
+            let got = self
+                .reader
+                .read_until(b'\n', &mut block.data)
+                .map_err(|e| format!("cannot read {}: {e}", self.input))?;
+            if got == 0 {
+                break;
+            }
+            if self.next_line == 1
+                && block.ends.is_empty()
+                && block.data.starts_with(b"\xEF\xBB\xBF")
+            {
+                block.data.drain(..3); // a byte-order mark
+            }
+            self.bytes_read += got as u64;
+            block.ends.push(block.data.len());
+            self.next_line += 1;
+        }
+        block.bytes_read_after = self.bytes_read;
+        Ok(!block.ends.is_empty())
+    }
+}
+
+fn check_block(job: &Batch<'_>, block: &mut Block) -> Tally {
     let mut tally = Tally::new(job.checker, job.summary);
-    for chunk in share {
-        check_lines(job, chunk, &mut tally);
+    let mut start = 0;
+    let out = &mut block.out;
+    for (k, &end) in block.ends.iter().enumerate() {
+        check_line(
+            job,
+            &block.data[start..end],
+            block.first_line + k as u64,
+            out,
+            &mut tally,
+        );
+        start = end;
     }
     tally
 }
 
-fn check_lines(job: &Batch<'_>, chunk: Chunk<'_>, tally: &mut Tally) {
-    let out = chunk.out;
-    for (k, raw) in chunk.lines.iter().enumerate() {
-        let line_no = chunk.first_line + k as u64;
+fn check_line(job: &Batch<'_>, raw: &[u8], line_no: u64, out: &mut Vec<u8>, tally: &mut Tally) {
+    {
         let raw = trim_line(raw);
         if raw.iter().all(u8::is_ascii_whitespace) {
-            continue;
+            return;
         }
         let parsed = std::str::from_utf8(raw)
             .map_err(|e| format!("line {line_no}: not UTF-8: {e}"))
@@ -1521,7 +1629,7 @@ fn check_lines(job: &Batch<'_>, chunk: Chunk<'_>, tally: &mut Tally) {
             Err(msg) => {
                 tally.malformed += 1;
                 write_error(out, line_no, &msg);
-                continue;
+                return;
             }
         };
         let mark = out.len();
@@ -1529,7 +1637,7 @@ fn check_lines(job: &Batch<'_>, chunk: Chunk<'_>, tally: &mut Tally) {
             let report = job
                 .checker
                 .check_with(&text, &CheckOptions::channel(channel));
-            write_result(out, id, &report);
+            write_result(out, id, &report, &job.rule_json);
             tally.add(job.checker, &report, job.fail_on);
         });
         if let Err(msg) = checked {
@@ -1574,35 +1682,9 @@ fn write_error(out: &mut Vec<u8>, line_no: u64, msg: &str) {
     out.extend_from_slice(b"}\n");
 }
 
-/// One finding in the batch output; the fields and their order are those
-/// of `tactful::OwnedFinding`, without copying any of the strings.
-#[derive(Serialize)]
-struct FindingOut<'a> {
-    rule: &'a str,
-    category: Category,
-    severity: Severity,
-    start: usize,
-    end: usize,
-    line: usize,
-    column: usize,
-    matched: &'a str,
-    message: &'a str,
-    suggestions: SuggestionTexts<'a>,
-}
-
-struct SuggestionTexts<'a>(&'a [Suggestion<'a>]);
-
-impl Serialize for SuggestionTexts<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(Some(self.0.len()))?;
-        for sug in self.0 {
-            seq.serialize_element(&sug.text)?;
-        }
-        seq.end()
-    }
-}
-
-fn write_result(out: &mut Vec<u8>, id: Option<&RawValue>, report: &Report<'_>) {
+/// One output line: `{"id":…,"findings":[…],"score":N}`. Each finding's
+/// fields are those of `tactful::OwnedFinding`, in its order.
+fn write_result(out: &mut Vec<u8>, id: Option<&RawValue>, report: &Report<'_>, rules: &RuleJson) {
     out.extend_from_slice(b"{\"id\":");
     match id {
         Some(raw) => out.extend_from_slice(raw.get().as_bytes()),
@@ -1628,19 +1710,41 @@ fn write_result(out: &mut Vec<u8>, id: Option<&RawValue>, report: &Report<'_>) {
         if k > 0 {
             out.push(b',');
         }
-        let finding = FindingOut {
-            rule: f.rule_id(),
-            category: f.category(),
-            severity: f.severity(),
-            start: span.start,
-            end: span.end,
-            line,
-            column: text[line_start..span.start].chars().count() + 1,
-            matched: f.matched(),
-            message: f.message(),
-            suggestions: SuggestionTexts(f.suggestions()),
-        };
-        let _ = serde_json::to_writer(&mut *out, &finding);
+        let column = text[line_start..span.start].chars().count() + 1;
+        match rules.by_id.get(f.rule_id()) {
+            Some((head, _)) => out.extend_from_slice(head.as_bytes()),
+            None => {
+                let _ = write!(
+                    out,
+                    "{{\"rule\":{},\"category\":{},",
+                    to_json(f.rule_id()),
+                    to_json(&f.category())
+                );
+            }
+        }
+        let _ = write!(
+            out,
+            "\"severity\":{},\"start\":{},\"end\":{},\"line\":{line},\"column\":{column},\"matched\":",
+            to_json(&f.severity()),
+            span.start,
+            span.end,
+        );
+        let _ = serde_json::to_writer(&mut *out, f.matched());
+        out.push(b',');
+        match rules.by_id.get(f.rule_id()) {
+            Some((_, message)) => out.extend_from_slice(message.as_bytes()),
+            None => {
+                let _ = write!(out, "\"message\":{}", to_json(f.message()));
+            }
+        }
+        out.extend_from_slice(b",\"suggestions\":[");
+        for (i, sug) in f.suggestions().iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            let _ = serde_json::to_writer(&mut *out, &sug.text);
+        }
+        out.extend_from_slice(b"]}");
     }
     let _ = writeln!(out, "],\"score\":{}}}", report.score());
 }
