@@ -12,6 +12,17 @@ use crate::canon::{push_cased, Canon};
 use crate::offsets::OffsetMap;
 use std::ops::Range;
 
+/// ASCII bytes copied as they are: all but white space and `&`.
+static PLAIN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 0x80 {
+        t[c] = !matches!(c as u8, b' ' | b'\t' | b'\r' | 0x0b | 0x0c | b'&');
+        c += 1;
+    }
+    t
+};
+
 /// Stands in for masked inline text: not a letter, digit or space.
 pub(crate) const PLACEHOLDER: char = '\u{FFFC}';
 
@@ -231,7 +242,9 @@ impl Prepared {
         if self.norm.ends_with(' ') {
             // Fold into the space already there.
             let at = self.norm.len() - 1;
-            self.breaks.push(at);
+            if self.breaks.last() != Some(&at) {
+                self.breaks.push(at);
+            }
             let end = self.map.end(at).max(orig_end);
             self.map.set_last_end(at, end);
             return;
@@ -334,17 +347,13 @@ impl Prepared {
                 let mut j = i + 1;
                 while j < stop {
                     let c = b[j];
-                    if c >= 0x80 || matches!(c, b'\t' | b'\r' | 0x0b | 0x0c | b'&') {
+                    if PLAIN[usize::from(c)] {
+                        j += 1;
+                    } else if c == b' ' && j + 1 < stop && PLAIN[usize::from(b[j + 1])] {
+                        j += 2;
+                    } else {
                         break;
                     }
-                    if c == b' '
-                        && (j + 1 >= stop
-                            || b[j + 1] >= 0x80
-                            || matches!(b[j + 1], b' ' | b'\t' | b'\r' | 0x0b | 0x0c | b'&'))
-                    {
-                        break;
-                    }
-                    j += 1;
                 }
                 self.push_ascii_run(&s[i..j], base + i);
                 i = j;
@@ -394,17 +403,26 @@ impl Prepared {
         let mut bi = 0;
         let mut i = 0;
         while i < n {
-            if bi < self.breaks.len() && self.breaks[bi] == i {
+            // A line break ends a sentence; up to it, look for terminators.
+            while self.breaks.get(bi).is_some_and(|&b| b < i) {
                 bi += 1;
-                push_sentence(&self.norm, &mut self.sentences, start, i);
-                start = i + 1;
-                i += 1;
-                continue;
             }
+            let limit = self.breaks.get(bi).copied().unwrap_or(n);
+            let Some(p) = norm[i..limit]
+                .iter()
+                .position(|&c| matches!(c, b'.' | b'!' | b'?' | 0xE2))
+            else {
+                if limit < n {
+                    push_sentence(&self.norm, &mut self.sentences, start, limit);
+                    start = limit + 1;
+                    bi += 1;
+                }
+                i = limit + 1;
+                continue;
+            };
+            i += p;
             let c = norm[i];
-            let is_term = matches!(c, b'.' | b'!' | b'?')
-                || (c == 0xE2 && norm.get(i + 1) == Some(&0x80) && norm.get(i + 2) == Some(&0xA6));
-            if !is_term {
+            if c == 0xE2 && !is_ellipsis(norm, i) {
                 i += 1;
                 continue;
             }
@@ -413,9 +431,7 @@ impl Prepared {
             while j < n {
                 match norm[j] {
                     b'.' | b'!' | b'?' | b'"' | b'\'' | b')' | b']' => j += 1,
-                    0xE2 if norm.get(j + 1) == Some(&0x80) && norm.get(j + 2) == Some(&0xA6) => {
-                        j += 3
-                    }
+                    0xE2 if is_ellipsis(norm, j) => j += 3,
                     _ => break,
                 }
             }
@@ -494,6 +510,11 @@ fn find_single_quoted(norm: &str, out: &mut Vec<Range<usize>>) {
     }
 }
 
+/// Whether an ellipsis character (U+2026) starts at `i`.
+fn is_ellipsis(norm: &[u8], i: usize) -> bool {
+    norm.get(i..i + 3) == Some(&[0xE2, 0x80, 0xA6][..])
+}
+
 fn trim_end_at(norm: &str, end: usize) -> usize {
     norm[..end].trim_end().len()
 }
@@ -515,7 +536,7 @@ fn push_sentence(norm: &str, out: &mut Vec<Range<usize>>, start: usize, end: usi
 /// Message-----`, or a `From:` line followed by a `Sent:` line).
 fn is_history_header(line: &str, next: Option<&str>) -> bool {
     let l = line.trim_end();
-    if l.contains("-----Original Message-----") {
+    if contains_from(l.as_bytes(), b'-', b"-----Original Message-----") {
         return true;
     }
     if l.starts_with("From:") {
@@ -529,6 +550,19 @@ fn is_history_header(line: &str, next: Option<&str>) -> bool {
         if let Some(n) = next {
             return n.trim() == "wrote:" && (rest.contains(',') || rest.contains('<'));
         }
+    }
+    false
+}
+
+/// Whether `hay` contains `needle`, which starts with `first`: a search
+/// that costs little on short lines, where most never hold `first`.
+fn contains_from(hay: &[u8], first: u8, needle: &[u8]) -> bool {
+    let mut i = 0;
+    while let Some(p) = hay[i..].iter().position(|&c| c == first) {
+        if hay[i + p..].starts_with(needle) {
+            return true;
+        }
+        i += p + 1;
     }
     false
 }
@@ -600,6 +634,25 @@ fn decode_entity(s: &str) -> Option<(char, usize)> {
     Some((ch, end + 1))
 }
 
+const CODE: u8 = 1;
+const COLON: u8 = 2;
+const DOT: u8 = 4;
+const AT: u8 = 8;
+const QUOTE: u8 = 16;
+
+/// Bytes that may start or mark a masked region, by kind.
+static MASK_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b'`' as usize] = CODE;
+    t[b':' as usize] = COLON;
+    t[b'.' as usize] = DOT;
+    t[b'@' as usize] = AT;
+    t[b'"' as usize] = QUOTE;
+    t[b'&' as usize] = QUOTE;
+    t[0xE2] = QUOTE;
+    t
+};
+
 /// The longest double-quoted text that is taken for a quotation.
 const MAX_QUOTE: usize = 600;
 
@@ -610,17 +663,19 @@ const MAX_QUOTE: usize = 600;
 fn find_masks(s: &str, cfg: &ScopeConfig, out: &mut Vec<(usize, usize, Option<char>)>) {
     let b = s.as_bytes();
     // One pass decides which of the searches below can find anything.
-    let (mut code, mut colon, mut www, mut at, mut quote) = (false, false, false, false, false);
+    let mut seen = 0u8;
+    let mut www = false;
     for (i, &c) in b.iter().enumerate() {
-        match c {
-            b'`' => code = true,
-            b':' => colon = true,
-            b'.' if i >= 3 && b[i - 3..i].eq_ignore_ascii_case(b"www") => www = true,
-            b'@' => at = true,
-            b'"' | b'&' | 0xE2 => quote = true,
-            _ => {}
+        let class = MASK_CLASS[usize::from(c)];
+        if class != 0 {
+            seen |= class;
+            www = www || (c == b'.' && i >= 3 && b[i - 3..i].eq_ignore_ascii_case(b"www"));
         }
     }
+    let code = seen & CODE != 0;
+    let colon = seen & COLON != 0;
+    let at = seen & AT != 0;
+    let quote = seen & QUOTE != 0;
     if cfg.skip_links && (code || colon || www || at) {
         // Code spans.
         if code {
@@ -640,6 +695,14 @@ fn find_masks(s: &str, cfg: &ScopeConfig, out: &mut Vec<(usize, usize, Option<ch
         if colon || www {
             let mut i = 0;
             while i < b.len() {
+                // Only ':' and 'w' can be where a link is recognised.
+                match b[i..]
+                    .iter()
+                    .position(|&c| c == b':' || c == b'w' || c == b'W')
+                {
+                    Some(p) => i += p,
+                    None => break,
+                }
                 let start = if b[i] == b':' && b[i + 1..].starts_with(b"//") {
                     if i >= 5 && b[i - 5..i].eq_ignore_ascii_case(b"https") {
                         Some(i - 5)
@@ -810,6 +873,16 @@ mod tests {
                 "Mr. Lee said \u{FFFC}.",
                 "Fine"
             ]
+        );
+    }
+
+    #[test]
+    fn line_breaks_folded_together_still_cut_sentences() {
+        // Two breaks around a line of white space fold into one space; the
+        // breaks after it still count.
+        assert_eq!(
+            sentences("Done\n&nbsp;\nNext line\nLast\none"),
+            vec!["Done", "Next line", "Last", "one"]
         );
     }
 
