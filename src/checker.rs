@@ -799,6 +799,26 @@ enum Tok {
     Break,
 }
 
+/// Whether two capital letters follow each other somewhere in `s`.
+fn has_capital_pair(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.windows(2)
+        .any(|w| w[0].is_ascii_uppercase() && w[1].is_ascii_uppercase())
+    {
+        return true;
+    }
+    if s.is_ascii() {
+        return false;
+    }
+    let mut prev = false;
+    s.chars().any(|c| {
+        let upper = c.is_uppercase();
+        let pair = upper && prev;
+        prev = upper;
+        pair
+    })
+}
+
 fn caps_candidates(prep: &Prepared, caps: &Caps, out: &mut Vec<Cand>) {
     let norm = &prep.norm;
     let in_quotes = |r: &Range<usize>| {
@@ -811,13 +831,8 @@ fn caps_candidates(prep: &Prepared, caps: &Caps, out: &mut Vec<Cand>) {
     for s in &prep.sentences {
         let sentence = &norm[s.clone()];
         // A capitalised word has two capitals in a row; most sentences
-        // have none (non-ASCII text is always scanned).
-        let sb = sentence.as_bytes();
-        if !sb
-            .windows(2)
-            .any(|w| w[0].is_ascii_uppercase() && w[1].is_ascii_uppercase())
-            && sb.is_ascii()
-        {
+        // have none.
+        if !has_capital_pair(sentence) {
             continue;
         }
         // Current run: (start of first token, first counted, last counted, count).
