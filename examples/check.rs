@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fs;
 use std::io::{self, BufRead, BufWriter, IsTerminal, Read, Write};
 use std::ops::Range;
@@ -1348,20 +1348,21 @@ struct Batch<'c> {
     channel: Channel,
     fail_on: Severity,
     summary: bool,
-    rule_json: RuleJson,
+    rule_json: RuleJson<'c>,
 }
 
 /// Each rule's JSON fields that are the same in every finding, rendered
 /// once: escaping a rule's message anew for each finding was a seventh of
 /// the batch run.
-struct RuleJson {
-    /// By rule id: `{"rule":…,"category":…,` and `"message":…`.
-    by_id: HashMap<String, (String, String)>,
+struct RuleJson<'c> {
+    rules: &'c [Rule],
+    /// For each rule: `{"rule":…,"category":…,` and `"message":…`.
+    json: Vec<(String, String)>,
 }
 
-impl RuleJson {
-    fn all(checker: &Checker) -> RuleJson {
-        let by_id = checker
+impl<'c> RuleJson<'c> {
+    fn all(checker: &'c Checker) -> RuleJson<'c> {
+        let json = checker
             .rules()
             .iter()
             .map(|r| {
@@ -1370,12 +1371,36 @@ impl RuleJson {
                     to_json(&r.id),
                     to_json(&r.category)
                 );
-                let message = format!("\"message\":{}", to_json(&r.message));
-                (r.id.clone(), (head, message))
+                (head, format!("\"message\":{}", to_json(&r.message)))
             })
             .collect();
-        RuleJson { by_id }
+        RuleJson {
+            rules: checker.rules(),
+            json,
+        }
     }
+
+    /// The fragments of the rule a finding comes from.
+    fn of(&self, rule: &Rule) -> Option<&(String, String)> {
+        let i = self.rules.iter().position(|r| std::ptr::eq(r, rule))?;
+        self.json.get(i)
+    }
+}
+
+/// Appends `n` in decimal.
+fn push_num(out: &mut Vec<u8>, n: usize) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&buf[i..]);
 }
 
 fn to_json<T: Serialize + ?Sized>(v: &T) -> String {
@@ -1684,7 +1709,12 @@ fn write_error(out: &mut Vec<u8>, line_no: u64, msg: &str) {
 
 /// One output line: `{"id":…,"findings":[…],"score":N}`. Each finding's
 /// fields are those of `tactful::OwnedFinding`, in its order.
-fn write_result(out: &mut Vec<u8>, id: Option<&RawValue>, report: &Report<'_>, rules: &RuleJson) {
+fn write_result(
+    out: &mut Vec<u8>,
+    id: Option<&RawValue>,
+    report: &Report<'_>,
+    rules: &RuleJson<'_>,
+) {
     out.extend_from_slice(b"{\"id\":");
     match id {
         Some(raw) => out.extend_from_slice(raw.get().as_bytes()),
@@ -1711,7 +1741,8 @@ fn write_result(out: &mut Vec<u8>, id: Option<&RawValue>, report: &Report<'_>, r
             out.push(b',');
         }
         let column = text[line_start..span.start].chars().count() + 1;
-        match rules.by_id.get(f.rule_id()) {
+        let fragments = rules.of(f.rule());
+        match fragments {
             Some((head, _)) => out.extend_from_slice(head.as_bytes()),
             None => {
                 let _ = write!(
@@ -1722,16 +1753,22 @@ fn write_result(out: &mut Vec<u8>, id: Option<&RawValue>, report: &Report<'_>, r
                 );
             }
         }
-        let _ = write!(
-            out,
-            "\"severity\":{},\"start\":{},\"end\":{},\"line\":{line},\"column\":{column},\"matched\":",
-            to_json(&f.severity()),
-            span.start,
-            span.end,
-        );
+        // Severity names need no escaping.
+        out.extend_from_slice(b"\"severity\":\"");
+        out.extend_from_slice(f.severity().as_str().as_bytes());
+        for (key, n) in [
+            (&b"\",\"start\":"[..], span.start),
+            (b",\"end\":", span.end),
+            (b",\"line\":", line),
+            (b",\"column\":", column),
+        ] {
+            out.extend_from_slice(key);
+            push_num(out, n);
+        }
+        out.extend_from_slice(b",\"matched\":");
         let _ = serde_json::to_writer(&mut *out, f.matched());
         out.push(b',');
-        match rules.by_id.get(f.rule_id()) {
+        match fragments {
             Some((_, message)) => out.extend_from_slice(message.as_bytes()),
             None => {
                 let _ = write!(out, "\"message\":{}", to_json(f.message()));
@@ -1746,7 +1783,9 @@ fn write_result(out: &mut Vec<u8>, id: Option<&RawValue>, report: &Report<'_>, r
         }
         out.extend_from_slice(b"]}");
     }
-    let _ = writeln!(out, "],\"score\":{}}}", report.score());
+    out.extend_from_slice(b"],\"score\":");
+    push_num(out, usize::from(report.score()));
+    out.extend_from_slice(b"}\n");
 }
 
 /// A progress line on stderr for long runs, only when stderr is a
