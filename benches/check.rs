@@ -16,7 +16,7 @@
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use std::hint::black_box;
 use std::time::Duration;
-use tactful::{Channel, CheckOptions, Checker};
+use tactful::{Channel, Checker, Context};
 
 /// An email draft of about 600 bytes with six problems in it.
 const DRAFT: &str = include_str!("data/draft-600B.txt");
@@ -62,7 +62,7 @@ fn samples(data: &'static str) -> Vec<Sample> {
 }
 
 /// The distinct rule ids a reply yields, sorted.
-fn rule_ids<'a>(checker: &'a Checker, text: &'a str, options: &CheckOptions) -> Vec<&'a str> {
+fn rule_ids<'a>(checker: &'a Checker, text: &'a str, options: &Context) -> Vec<&'a str> {
     let report = checker.check_with(text, options);
     let mut ids: Vec<&str> = report.findings().iter().map(|f| f.rule_id()).collect();
     ids.sort_unstable();
@@ -71,7 +71,7 @@ fn rule_ids<'a>(checker: &'a Checker, text: &'a str, options: &CheckOptions) -> 
 }
 
 /// Panics unless every sample yields exactly its expected rule ids.
-fn verify(checker: &Checker, what: &str, samples: &[Sample], options: &CheckOptions) {
+fn verify(checker: &Checker, what: &str, samples: &[Sample], options: &Context) {
     for (i, s) in samples.iter().enumerate() {
         let got = rule_ids(checker, s.text, options);
         assert_eq!(
@@ -84,7 +84,7 @@ fn verify(checker: &Checker, what: &str, samples: &[Sample], options: &CheckOpti
 }
 
 /// One pass over a set of replies, the unit of the throughput benchmarks.
-fn check_all(checker: &Checker, samples: &[Sample], options: &CheckOptions) -> usize {
+fn check_all(checker: &Checker, samples: &[Sample], options: &Context) -> usize {
     samples
         .iter()
         .map(|s| {
@@ -97,10 +97,7 @@ fn check_all(checker: &Checker, samples: &[Sample], options: &CheckOptions) -> u
 fn build(c: &mut Criterion) {
     // What a freshly built checker finds, before timing the building.
     let checker = Checker::new().expect("the default pack builds");
-    assert_eq!(
-        rule_ids(&checker, DRAFT, &CheckOptions::default()),
-        DRAFT_EXPECT
-    );
+    assert_eq!(rule_ids(&checker, DRAFT, &Context::default()), DRAFT_EXPECT);
     c.bench_function("build_default_pack", |b| {
         b.iter_with_large_drop(|| Checker::new().expect("the default pack builds"))
     });
@@ -108,8 +105,8 @@ fn build(c: &mut Criterion) {
 
 fn check(c: &mut Criterion) {
     let checker = Checker::new().expect("the default pack builds");
-    let email = CheckOptions::channel(Channel::Email);
-    let social = CheckOptions::channel(Channel::Social);
+    let email = Context::channel(Channel::Email);
+    let social = Context::channel(Channel::Social);
 
     // A single draft, as an editor would check it on every keystroke pause.
     assert_eq!(rule_ids(&checker, DRAFT, &email), DRAFT_EXPECT);

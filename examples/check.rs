@@ -443,7 +443,7 @@ fn severity_index(sev: Severity) -> usize {
     match sev {
         Severity::Hint => 0,
         Severity::Warning => 1,
-        Severity::Error => 2,
+        _ => 2,
     }
 }
 
@@ -451,7 +451,7 @@ fn severity_code(sev: Severity) -> &'static str {
     match sev {
         Severity::Error => RED_BOLD,
         Severity::Warning => YELLOW_BOLD,
-        Severity::Hint => CYAN_BOLD,
+        _ => CYAN_BOLD,
     }
 }
 
@@ -918,7 +918,7 @@ fn describe_suggestion(s: &Suggestion, matched: &str, at_start: bool) -> String 
         Edit::Replace => format!("replace with {:?}", s.text.trim()),
         Edit::Insert if at_start => format!("insert {:?} at the start", s.text.trim()),
         Edit::Insert => format!("insert {:?}", s.text.trim()),
-        Edit::Remove => format!("remove {matched:?}"),
+        _ => format!("remove {matched:?}"),
     }
 }
 

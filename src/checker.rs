@@ -1,6 +1,7 @@
 //! The compiled checker.
 
 use crate::canon::Canon;
+use crate::context::Context;
 use crate::error::{Error, ErrorKind};
 use crate::expand::Vocabulary;
 use crate::matcher::{Hit, PhraseSet, PhraseSetBuilder};
@@ -16,21 +17,6 @@ use std::sync::Arc;
 
 /// Largest compiled size of one pattern.
 const PATTERN_SIZE_LIMIT: usize = 2 << 20;
-
-/// Options for one check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub struct CheckOptions {
-    /// The reply's channel (default email).
-    pub channel: Channel,
-}
-
-impl CheckOptions {
-    /// Options for a reply sent on `channel`.
-    pub fn channel(channel: Channel) -> CheckOptions {
-        CheckOptions { channel }
-    }
-}
 
 /// Builds a [`Checker`] from the default pack, another base pack, and
 /// packs layered over it.
@@ -218,6 +204,12 @@ impl Checker {
         &self.inner.defs
     }
 
+    /// The rule with this id, for its metadata (message, rationale,
+    /// examples).
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.inner.defs.iter().find(|r| r.id == id)
+    }
+
     /// Every literal phrase in the automaton (after expansion), sorted.
     pub fn literal_phrases(&self) -> Vec<&str> {
         let mut v: Vec<&str> = self
@@ -242,18 +234,32 @@ impl Checker {
     /// # Ok::<(), tactful::Error>(())
     /// ```
     pub fn check<'a>(&'a self, text: &'a str) -> Report<'a> {
-        self.check_with(text, &CheckOptions::default())
+        self.check_with(text, &Context::default())
     }
 
-    /// Checks a reply with options (the channel).
-    pub fn check_with<'a>(&'a self, text: &'a str, options: &CheckOptions) -> Report<'a> {
+    /// Checks a reply in its context: the channel, the conversation, and
+    /// which rules report.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use tactful::{Channel, Checker, Context};
+    ///
+    /// let checker = Checker::new()?;
+    /// let context = Context::channel(Channel::Chat).disable_rule("blunt-no");
+    /// let report = checker.check_with("No. Calm down.", &context);
+    /// let ids: Vec<_> = report.findings().iter().map(|f| f.rule_id()).collect();
+    /// assert_eq!(ids, ["dismissive"]);
+    /// # Ok::<(), tactful::Error>(())
+    /// ```
+    pub fn check_with<'a>(&'a self, text: &'a str, options: &Context<'_>) -> Report<'a> {
         SCRATCH.with(|cell| match cell.try_borrow_mut() {
             Ok(mut scratch) => self.run(text, options, &mut scratch),
             Err(_) => self.run(text, options, &mut Scratch::default()),
         })
     }
 
-    fn run<'a>(&'a self, text: &'a str, options: &CheckOptions, s: &mut Scratch) -> Report<'a> {
+    fn run<'a>(&'a self, text: &'a str, options: &Context<'_>, s: &mut Scratch) -> Report<'a> {
         let inner = &*self.inner;
         let Scratch {
             prep,
@@ -280,13 +286,26 @@ impl Checker {
             h.sort_unstable_by_key(|h| (h.range.start, h.range.end));
         }
 
-        let channel_ok = |r: &Compiled| {
-            r.active && (r.channels.is_empty() || r.channels.contains(&options.channel))
+        // Which rules report in this check: the pack's choice, unless the
+        // caller selects otherwise; then every rule runs, so that a
+        // condition can read rules that do not report.
+        let selected = !options.rules.is_empty();
+        let reports = |i: usize| {
+            if selected {
+                options.rules.reports(&inner.defs[i], inner.rules[i].report)
+            } else {
+                inner.rules[i].report
+            }
+        };
+        let channel_ok = |i: usize| {
+            let r = &inner.rules[i];
+            (r.active || selected)
+                && (r.channels.is_empty() || r.channels.contains(&options.channel))
         };
 
         // Span rules, detectors and requirements.
         for (i, rule) in inner.rules.iter().enumerate() {
-            if !channel_ok(rule) {
+            if !channel_ok(i) {
                 continue;
             }
             let mut found = std::mem::take(&mut cands[i]);
@@ -370,7 +389,7 @@ impl Checker {
             else {
                 continue;
             };
-            if !channel_ok(rule) {
+            if !channel_ok(i) {
                 continue;
             }
             let mut triggers: Vec<Cand> = Vec::new();
@@ -422,7 +441,7 @@ impl Checker {
         // Findings.
         let mut findings = Vec::new();
         for (i, rule) in inner.rules.iter().enumerate() {
-            if !rule.report {
+            if !reports(i) {
                 continue;
             }
             let def = &inner.defs[i];

@@ -1,6 +1,8 @@
 //! The crate's error type.
 
 use std::fmt;
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
 
 /// Where in a pack file something went wrong (1-based line and column).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,17 +67,23 @@ pub enum ErrorKind {
     ExampleFailed,
     /// Reading a pack file failed.
     Io,
+    /// A reply's context is not valid (a timestamp that is not RFC 3339,
+    /// an unknown channel or role).
+    InvalidInput,
 }
 
 /// An error from loading a pack or building a checker.
 ///
 /// The message names the rule id and, for a pack file, the line and column.
-#[derive(Debug, Clone, thiserror::Error)]
+#[derive(Debug, Clone)]
 pub struct Error {
     kind: ErrorKind,
     message: String,
     rule: Option<String>,
     location: Option<Location>,
+    /// The error this one was made from. Errors are only read, never
+    /// changed, after a panic, so the wrapper's promise holds.
+    source: Option<Arc<AssertUnwindSafe<Box<dyn std::error::Error + Send + Sync>>>>,
 }
 
 impl Error {
@@ -85,7 +93,17 @@ impl Error {
             message: message.into(),
             rule: None,
             location: None,
+            source: None,
         }
+    }
+
+    /// Keeps the error this one was made from, for [`std::error::Error::source`].
+    pub(crate) fn with_source(
+        mut self,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Error {
+        self.source = Some(Arc::new(AssertUnwindSafe(Box::new(source))));
+        self
     }
 
     pub(crate) fn with_rule(mut self, rule: impl Into<String>) -> Error {
@@ -132,5 +150,13 @@ impl fmt::Display for Error {
             write!(f, "rule `{rule}`: ")?;
         }
         f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| &***e as &(dyn std::error::Error + 'static))
     }
 }

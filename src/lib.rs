@@ -66,25 +66,24 @@
 
 mod canon;
 mod checker;
+mod context;
 mod error;
 mod expand;
 mod matcher;
 mod offsets;
-mod pack;
+pub mod pack;
 mod pattern;
 mod report;
 mod rule;
 mod selftest;
 mod text;
 
-pub use checker::{CheckOptions, Checker, CheckerBuilder};
+pub use checker::{Checker, CheckerBuilder};
+pub use context::{CheckOptions, Context, Role, RuleSelection, Timestamp, Turn};
 pub use error::{Error, ErrorKind, Location};
-pub use pack::{Pack, RuleOverride, Settings};
-pub use report::{Edit, Finding, OwnedFinding, Position, Report, Suggestion};
-pub use rule::{
-    Capitals, Category, Channel, Condition, Example, Exception, Match, Near, PatternEntry,
-    PatternScope, PhraseEntry, Place, Requirement, Rule, Severity, SpanMatch,
-};
+pub use pack::{Pack, Rule};
+pub use report::{Edit, Finding, OwnedFinding, OwnedReport, Position, ReplyId, Report, Suggestion};
+pub use rule::{Category, Channel, Severity};
 pub use selftest::ExampleFailure;
 
 /// The README's examples, run as doctests.

@@ -14,7 +14,10 @@
 //! packs are layered over it with [`Pack::layer`].
 
 use crate::error::{Error, ErrorKind, Location};
-use crate::rule::{Channel, Exception, Match, PatternEntry, PhraseEntry, Rule, Severity};
+pub use crate::rule::{
+    Capitals, Category, Channel, Condition, Example, Exception, Match, Near, PatternEntry,
+    PatternScope, PhraseEntry, Place, Requirement, Rule, Severity, SpanMatch,
+};
 use once_cell::sync::Lazy;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -26,6 +29,7 @@ const DEFAULT_PACK: &str = include_str!("default.toml");
 /// Pack-wide settings. Unset values keep the value of the pack below.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Settings {
     /// Skip lines that start with `>` (default `true`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -92,6 +96,7 @@ fn extend_unique<T: PartialEq>(base: &mut Vec<T>, more: Vec<T>) {
 /// Changes to a rule defined in a pack below.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RuleOverride {
     /// Turn the rule on or off.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -203,6 +208,7 @@ impl Pack {
                 ErrorKind::Io,
                 format!("cannot read {}: {e}", path.display()),
             )
+            .with_source(e)
         })?;
         Pack::from_toml_named(&text, Some(&path.display().to_string()))
     }
@@ -212,7 +218,8 @@ impl Pack {
         let mut pack: Pack = toml::from_str(text).map_err(|e| {
             let offset = e.span().map_or(0, |s| s.start);
             let mut err = Error::new(ErrorKind::Syntax, e.message().trim().to_owned())
-                .with_location(Some(Location::of_offset(source, text, offset)));
+                .with_location(Some(Location::of_offset(source, text, offset)))
+                .with_source(e.clone());
             if let Some(id) = enclosing_rule_id(text, offset) {
                 err = err.with_rule(id);
             }

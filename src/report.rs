@@ -1,13 +1,14 @@
 //! Findings, reports, fixes and scores.
 
 use crate::rule::{Category, Rule, Severity};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::ops::Range;
 
 /// What applying a suggestion does to the text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Edit {
     /// Replaces the span with the text.
     Replace,
@@ -20,6 +21,7 @@ pub enum Edit {
 /// A suggested rewrite of a finding's span. The text borrows from the
 /// rule where it can.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Suggestion<'a> {
     /// What it does.
     pub edit: Edit,
@@ -85,6 +87,7 @@ impl<'a> Finding<'a> {
 /// A 1-based line and column (in characters), with UTF-16 offsets for
 /// editors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Position {
     /// 1-based line of the span's start.
     pub line: usize,
@@ -156,8 +159,10 @@ impl Position {
 }
 
 /// A finding that owns its data, for serialising or keeping after the
-/// text is gone. Its fields are the batch output's.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// text is gone. It serialises to a finding of the batch output
+/// (`spec/batch-output.md`), field for field and in that order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OwnedFinding {
     /// Rule id.
     pub rule: String,
@@ -173,17 +178,76 @@ pub struct OwnedFinding {
     pub line: usize,
     /// 1-based column, in Unicode scalar values.
     pub column: usize,
+    /// The span's start in UTF-16 code units.
+    pub utf16_start: usize,
+    /// The span's end in UTF-16 code units.
+    pub utf16_end: usize,
     /// The text at the span.
     pub matched: String,
     /// The message.
     pub message: String,
     /// Replacement texts, best first.
     pub suggestions: Vec<String>,
+    /// The replacement that fixing the reply applies over the span, if the
+    /// finding has one.
+    pub fix: Option<String>,
+    /// Suggestions shown to the agent but never applied automatically.
+    pub advice: Vec<String>,
+}
+
+/// A reply's id in batch input: a string or a number, written back as it
+/// came.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ReplyId {
+    /// A whole number.
+    Integer(i64),
+    /// Any other number.
+    Number(f64),
+    /// A string.
+    Text(String),
+}
+
+/// A report that owns its data: what a request handler returns, what a
+/// batch run writes. It serialises to the per-reply object of the batch
+/// output (`spec/batch-output.md`) and deserialises back.
+///
+/// # Examples
+///
+/// ```
+/// let checker = tactful::Checker::new()?;
+/// let owned = checker.check("That's not my job.").to_owned_report();
+/// assert_eq!(owned.findings[0].rule, "not-my-job");
+/// assert_eq!(owned.score, 75);
+/// # Ok::<(), tactful::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct OwnedReport {
+    /// The reply's id, when it came with one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<ReplyId>,
+    /// The findings, in the report's order.
+    pub findings: Vec<OwnedFinding>,
+    /// 0–100.
+    pub score: u8,
+    /// The reply with every fix applied, when asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fixed: Option<String>,
+}
+
+impl OwnedReport {
+    /// Sets the reply's id.
+    pub fn with_id(mut self, id: Option<ReplyId>) -> Self {
+        self.id = id;
+        self
+    }
 }
 
 /// The findings for one reply, in a deterministic order (by span start,
 /// then end, then pack order).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Report<'a> {
     pub(crate) text: &'a str,
     pub(crate) findings: Vec<Finding<'a>>,
@@ -229,6 +293,8 @@ impl<'a> Report<'a> {
             .iter()
             .map(|f| {
                 let pos = positions.of(f.span.clone());
+                let suggestions: Vec<String> =
+                    f.suggestions.iter().map(|s| s.text.to_string()).collect();
                 OwnedFinding {
                     rule: f.rule.id.clone(),
                     category: f.rule.category,
@@ -237,12 +303,34 @@ impl<'a> Report<'a> {
                     end: f.span.end,
                     line: pos.line,
                     column: pos.column,
+                    utf16_start: pos.utf16_start,
+                    utf16_end: pos.utf16_end,
                     matched: f.matched.to_owned(),
                     message: f.rule.message.clone(),
-                    suggestions: f.suggestions.iter().map(|s| s.text.to_string()).collect(),
+                    fix: suggestions.first().cloned(),
+                    advice: Vec::new(),
+                    suggestions,
                 }
             })
             .collect()
+    }
+
+    /// The report in owned form, without the fixed text.
+    pub fn to_owned_report(&self) -> OwnedReport {
+        OwnedReport {
+            id: None,
+            findings: self.to_owned_findings(),
+            score: self.score(),
+            fixed: None,
+        }
+    }
+
+    /// The report in owned form, with the reply as fixing gives it.
+    pub fn to_owned_report_fixed(&self) -> OwnedReport {
+        OwnedReport {
+            fixed: Some(self.fixed()),
+            ..self.to_owned_report()
+        }
     }
 
     /// The edits that [`Report::fixed`] applies: the first suggestion of

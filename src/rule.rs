@@ -10,6 +10,7 @@ use std::fmt;
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Severity {
     /// Could be better; worth a look.
     Hint,
@@ -62,6 +63,7 @@ impl std::str::FromStr for Severity {
 /// What kind of courtesy problem a rule is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Category {
     /// Disowning the customer's problem.
     Ownership,
@@ -120,6 +122,7 @@ impl fmt::Display for Category {
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
 )]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Channel {
     /// An email (the default).
     #[default]
@@ -158,6 +161,7 @@ impl std::str::FromStr for Channel {
 /// One service rule: what it flags, why, and what to write instead.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Rule {
     /// Stable kebab-case id, unique within a pack.
     pub id: String,
@@ -201,6 +205,7 @@ pub(crate) fn default_true() -> bool {
 /// A text a rule must flag, and optionally the text its fixes must produce.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Example {
     /// The reply.
     pub text: String,
@@ -215,6 +220,7 @@ pub struct Example {
 /// What a rule matches. The `kind` key selects the variant.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Match {
     /// A list of literal phrases (with optional words and alternatives),
     /// matched as whole words after normalisation. Patterns may be added.
@@ -235,6 +241,7 @@ pub enum Match {
 /// The span matcher shared by the `phrases` and `pattern` kinds.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
+#[non_exhaustive]
 pub struct SpanMatch {
     /// Phrase templates. See the crate docs for the syntax.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -251,6 +258,7 @@ pub struct SpanMatch {
 /// A phrase template, optionally with suggestions of its own.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged, deny_unknown_fields)]
+#[non_exhaustive]
 pub enum PhraseEntry {
     /// Just the phrase.
     Plain(String),
@@ -294,6 +302,7 @@ impl PhraseEntry {
 /// Whether a pattern searches the whole text or one sentence at a time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum PatternScope {
     /// The agent's whole text (the default).
     #[default]
@@ -305,6 +314,7 @@ pub enum PatternScope {
 /// A regular expression, optionally with a scope and suggestions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged, deny_unknown_fields)]
+#[non_exhaustive]
 pub enum PatternEntry {
     /// Just the pattern, over the whole text.
     Plain(String),
@@ -350,6 +360,7 @@ impl PatternEntry {
 /// Where an exception must stand, relative to a match, to cancel it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Near {
     /// Overlapping the match (the default).
     #[default]
@@ -369,6 +380,7 @@ pub enum Near {
 /// Phrases or patterns that cancel a match when they stand `near` it.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Exception {
     /// Phrase templates.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -384,6 +396,7 @@ pub struct Exception {
 /// Where a requirement looks, and where its fix goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Place {
     /// The start of the first sentence (after any leading `@handle`s).
     Start,
@@ -397,6 +410,7 @@ pub enum Place {
 /// A reply-level requirement.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Requirement {
     /// Replies with fewer sentences are not judged.
     #[serde(default)]
@@ -423,6 +437,7 @@ fn default_fix_at() -> Place {
 /// A reply-level condition.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Condition {
     /// Rules whose findings are triggers.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -448,6 +463,7 @@ pub struct Condition {
 /// The detector for words written in capitals.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Capitals {
     /// How many capitalised words in a row make a finding.
     #[serde(default = "default_min_run")]

@@ -1,6 +1,7 @@
 //! Running a pack's own examples and counterexamples.
 
-use crate::checker::{CheckOptions, Checker};
+use crate::checker::Checker;
+use crate::context::Context;
 use crate::report::apply_edits;
 use crate::rule::Channel;
 use std::fmt;
@@ -39,7 +40,7 @@ impl Checker {
                 problem,
             };
             for ex in &rule.examples {
-                let options = CheckOptions::channel(ex.channel.unwrap_or(Channel::Email));
+                let options = Context::channel(ex.channel.unwrap_or(Channel::Email));
                 let report = self.check_with(&ex.text, &options);
                 let own: Vec<_> = report
                     .findings()

@@ -1,9 +1,7 @@
 //! The public surface: auto traits, spans, positions, fixes, scores, and
 //! named false-positive regressions.
 
-use tactful::{
-    Channel, CheckOptions, Checker, Edit, Finding, OwnedFinding, Pack, Report, Severity,
-};
+use tactful::{Channel, Checker, Context, Edit, Finding, OwnedFinding, Pack, Report, Severity};
 
 fn checker() -> Checker {
     Checker::new().expect("the default pack compiles")
@@ -141,7 +139,7 @@ fn structure_rules_judge_email_only() {
     let email = c.check(text);
     assert!(ids(&email).contains(&"missing-greeting"));
     for channel in [Channel::Chat, Channel::Social] {
-        let r = c.check_with(text, &CheckOptions::channel(channel));
+        let r = c.check_with(text, &Context::channel(channel));
         assert!(r.is_clean(), "{channel:?}: {:?}", ids(&r));
     }
 }
@@ -217,7 +215,7 @@ fn regression_signature_capitals_are_not_shouting() {
 fn regression_initials_tag_is_not_a_refusal() {
     let text = "@sam Sorry for the wait! Your refund is on its way. ^NO";
     let c = checker();
-    let r = c.check_with(text, &CheckOptions::channel(Channel::Social));
+    let r = c.check_with(text, &Context::channel(Channel::Social));
     assert!(r.is_clean(), "{:?}", ids(&r));
 }
 
@@ -226,7 +224,7 @@ fn regression_text_without_case_is_not_shouting() {
     let c = checker();
     let r = c.check_with(
         "ご注文の商品は明日届きます。",
-        &CheckOptions::channel(Channel::Social),
+        &Context::channel(Channel::Social),
     );
     assert!(r.is_clean(), "{:?}", ids(&r));
 }
@@ -236,7 +234,7 @@ fn regression_leading_handle_does_not_hide_a_bare_no() {
     let c = checker();
     let r = c.check_with(
         "@ana_k Nope. The sale ended.",
-        &CheckOptions::channel(Channel::Social),
+        &Context::channel(Channel::Social),
     );
     assert!(ids(&r).contains(&"blunt-no"), "{:?}", ids(&r));
 }
@@ -303,7 +301,7 @@ fn an_insertion_survives_a_fix_at_the_same_offset() {
 #[test]
 fn regression_titles_and_caseless_text_are_not_offences() {
     let c = checker();
-    let social = CheckOptions::channel(Channel::Social);
+    let social = Context::channel(Channel::Social);
     for t in [
         "Have you heard the song Please Calm Down by the Riverside Band?",
         "PCサイトからログインしてください。^HM",
@@ -330,6 +328,133 @@ fn regression_unclosed_quotes_on_a_long_line_stay_linear() {
     let c = checker();
     let mut text = "He said \"hello and ".repeat(20_000);
     text.push_str("that's not my job.");
-    let r = c.check_with(&text, &CheckOptions::channel(Channel::Chat));
+    let r = c.check_with(&text, &Context::channel(Channel::Chat));
     assert!(ids(&r).contains(&"not-my-job"));
+}
+
+#[test]
+fn owned_report_serialises_to_the_batch_contract_and_back() {
+    let c = checker();
+    let text = "Hi 😀 Ana,\nNo. That's not my job.";
+    let report = c.check(text);
+    let owned = report
+        .to_owned_report_fixed()
+        .with_id(Some(tactful::ReplyId::Text("t-1".into())));
+    let json = serde_json::to_value(&owned).expect("serialises");
+    assert_eq!(json["id"], "t-1");
+    assert_eq!(json["score"], u64::from(report.score()));
+    assert_eq!(json["fixed"], report.fixed());
+    let keys: Vec<&str> = json["findings"][0]
+        .as_object()
+        .expect("a finding is an object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut expected = [
+        "rule",
+        "category",
+        "severity",
+        "start",
+        "end",
+        "line",
+        "column",
+        "utf16_start",
+        "utf16_end",
+        "matched",
+        "message",
+        "suggestions",
+        "fix",
+        "advice",
+    ];
+    expected.sort_unstable();
+    let mut keys = keys;
+    keys.sort_unstable();
+    assert_eq!(keys, expected);
+    let not_my_job = owned
+        .findings
+        .iter()
+        .find(|f| f.rule == "not-my-job")
+        .expect("not-my-job found");
+    // The emoji is one character, two UTF-16 code units and four bytes.
+    let start = text.find("That").expect("in the text");
+    assert_eq!(not_my_job.start, start);
+    assert_eq!((not_my_job.line, not_my_job.column), (2, 5));
+    let utf16 = text[..start].encode_utf16().count();
+    assert_eq!(not_my_job.utf16_start, utf16);
+    assert_eq!(
+        not_my_job.utf16_end,
+        utf16 + not_my_job.matched.encode_utf16().count()
+    );
+    assert_eq!(not_my_job.fix.as_ref(), not_my_job.suggestions.first());
+    let back: tactful::OwnedReport = serde_json::from_value(json).expect("deserialises");
+    assert_eq!(back, owned);
+    // Without an id or fixed text, neither key is written.
+    let bare = serde_json::to_value(report.to_owned_report()).expect("serialises");
+    assert!(bare.get("id").is_none() && bare.get("fixed").is_none());
+    let numbered = report
+        .to_owned_report()
+        .with_id(Some(tactful::ReplyId::Integer(17)));
+    assert_eq!(
+        serde_json::to_value(numbered).expect("serialises")["id"],
+        17
+    );
+}
+
+#[test]
+fn owned_report_outlives_the_draft() {
+    fn handle(checker: &Checker, body: String) -> tactful::OwnedReport {
+        checker.check(&body).to_owned_report()
+    }
+    let owned = handle(&checker(), String::from("Calm down."));
+    assert_eq!(owned.findings[0].rule, "dismissive");
+}
+
+#[test]
+fn rules_are_selected_per_check() {
+    let c = checker();
+    let text = "No. Calm down, our ETA is Friday and I can send a voucher.";
+    let all = c.check_with(text, &Context::channel(Channel::Chat));
+    assert_eq!(ids(&all), ["blunt-no", "dismissive", "jargon"]);
+    let no_jargon = Context::channel(Channel::Chat).disable_category(tactful::Category::Clarity);
+    assert_eq!(
+        ids(&c.check_with(text, &no_jargon)),
+        ["blunt-no", "dismissive"]
+    );
+    let only = Context::channel(Channel::Chat)
+        .enable_rule("jargon")
+        .enabled_only(true);
+    assert_eq!(ids(&c.check_with(text, &only)), ["jargon"]);
+    let without = Context::channel(Channel::Chat).disable_rule("dismissive");
+    assert_eq!(ids(&c.check_with(text, &without)), ["blunt-no", "jargon"]);
+    // A rule the pack turns off can be turned on for one check.
+    let off = Pack::from_toml("[rules.jargon]\nenabled = false").expect("parses");
+    let quiet = Checker::builder().layer(off).build().expect("builds");
+    assert_eq!(
+        ids(&quiet.check_with(text, &Context::channel(Channel::Chat))),
+        ["blunt-no", "dismissive"]
+    );
+    let back_on = Context::channel(Channel::Chat).enable_rule("jargon");
+    assert_eq!(
+        ids(&quiet.check_with(text, &back_on)),
+        ["blunt-no", "dismissive", "jargon"]
+    );
+}
+
+#[test]
+fn rule_metadata_by_id() {
+    let c = checker();
+    let rule = c.rule("blunt-no").expect("in the default pack");
+    assert_eq!(rule.category, tactful::Category::Refusal);
+    assert!(!rule.message.is_empty());
+    assert!(c.rule("no-such-rule").is_none());
+}
+
+#[test]
+fn errors_keep_their_source() {
+    use std::error::Error as _;
+    let syntax = Pack::from_toml("[settings\n").expect_err("not TOML");
+    assert!(syntax.source().is_some(), "a TOML error keeps the parser's");
+    let missing = Pack::from_path("/nonexistent/pack.toml").expect_err("no such file");
+    let io = missing.source().expect("an I/O error keeps the OS's");
+    assert!(io.downcast_ref::<std::io::Error>().is_some());
 }

@@ -8,7 +8,7 @@
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use tactful::{Channel, CheckOptions, Checker};
+use tactful::{Channel, Checker, Context};
 
 const STRUCTURE: [&str; 3] = ["missing-greeting", "missing-thanks", "missing-closing"];
 
@@ -48,7 +48,7 @@ fn score(path: &Path) -> (BTreeMap<String, Counts>, Vec<String>) {
             .as_array()
             .map(|a| a.iter().filter_map(Value::as_str).collect())
             .unwrap_or_default();
-        let report = checker.check_with(reply, &CheckOptions::channel(channel));
+        let report = checker.check_with(reply, &Context::channel(channel));
         let fired: BTreeSet<&str> = report.findings().iter().map(|f| f.rule_id()).collect();
         for rule in &all {
             if !structure && STRUCTURE.contains(&rule.as_str()) {

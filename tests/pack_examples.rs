@@ -1,6 +1,7 @@
 //! The default pack's own examples and counterexamples.
 
-use tactful::{Category, Checker, Match, Pack, Severity};
+use tactful::pack::Match;
+use tactful::{Category, Checker, Pack, Severity};
 
 #[test]
 fn default_pack_examples_hold() {

@@ -4,7 +4,7 @@
 
 use proptest::prelude::*;
 use std::sync::OnceLock;
-use tactful::{Channel, CheckOptions, Checker};
+use tactful::{Channel, Checker, Context};
 
 fn checker() -> &'static Checker {
     static C: OnceLock<Checker> = OnceLock::new();
@@ -55,7 +55,7 @@ proptest! {
 
     #[test]
     fn findings_are_well_formed(text in text(), channel in channel()) {
-        let report = checker().check_with(&text, &CheckOptions::channel(channel));
+        let report = checker().check_with(&text, &Context::channel(channel));
         let mut last = (0, 0);
         for f in report.findings() {
             let span = f.span();
