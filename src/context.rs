@@ -2,7 +2,9 @@
 //! belongs to, and which rules the caller wants.
 
 use crate::error::{Error, ErrorKind};
+use crate::report::ReplyId;
 use crate::rule::{Category, Channel, Rule};
+use serde::Deserialize;
 use std::fmt;
 
 /// Everything a check takes besides the reply's text.
@@ -363,6 +365,112 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
         m,
         d,
     )
+}
+
+/// One reply as batch input gives it (`spec/batch-output.md`): the text,
+/// an optional id and channel, and the conversation. Deserialise it from a
+/// JSON line with any serde format; fields it does not know are ignored,
+/// and a field of the wrong type (an unknown channel, a timestamp that is
+/// not RFC 3339, a history that is not a list of turns) is an error.
+///
+/// # Examples
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let line = r#"{"id": 7, "text": "No.", "channel": "chat", "customer": "Can I get a refund?"}"#;
+/// # let input: tactful::ReplyInput = serde_json::from_str(line)?;
+/// let checker = tactful::Checker::new()?;
+/// let report = checker.check_with(&input.text, &input.context());
+/// let owned = report.to_owned_report().with_id(input.id.clone());
+/// assert_eq!(owned.findings[0].rule, "blunt-no");
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct ReplyInput {
+    /// The reply's id, a string or a number.
+    #[serde(default)]
+    pub id: Option<ReplyId>,
+    /// The reply.
+    pub text: String,
+    /// Its channel; `None` leaves the caller's default.
+    #[serde(default)]
+    pub channel: Option<Channel>,
+    /// The customer's message it answers.
+    #[serde(default)]
+    pub customer: Option<String>,
+    /// Earlier turns, oldest first.
+    #[serde(default)]
+    pub history: Vec<TurnInput>,
+    /// When the customer's message was received.
+    #[serde(default, deserialize_with = "timestamp")]
+    pub received_at: Option<Timestamp>,
+    /// When the reply was sent.
+    #[serde(default, deserialize_with = "timestamp")]
+    pub sent_at: Option<Timestamp>,
+}
+
+/// An earlier turn as batch input gives it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct TurnInput {
+    /// Who wrote it.
+    pub role: Role,
+    /// What they wrote.
+    pub text: String,
+}
+
+impl ReplyInput {
+    /// A reply with no id, channel or conversation.
+    pub fn new(text: impl Into<String>) -> ReplyInput {
+        ReplyInput {
+            id: None,
+            text: text.into(),
+            channel: None,
+            customer: None,
+            history: Vec::new(),
+            received_at: None,
+            sent_at: None,
+        }
+    }
+
+    /// The context to check it in (channel email unless it says).
+    pub fn context(&self) -> Context<'_> {
+        self.context_or(Channel::Email)
+    }
+
+    /// The context to check it in, on `channel` unless it names its own.
+    pub fn context_or(&self, channel: Channel) -> Context<'_> {
+        Context {
+            channel: self.channel.unwrap_or(channel),
+            customer: self.customer.as_deref(),
+            history: self
+                .history
+                .iter()
+                .map(|t| Turn {
+                    role: t.role,
+                    text: &t.text,
+                })
+                .collect(),
+            received_at: self.received_at,
+            sent_at: self.sent_at,
+            rules: RuleSelection::default(),
+        }
+    }
+}
+
+fn timestamp<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Timestamp>, D::Error> {
+    let s: Option<std::borrow::Cow<'de, str>> = Option::deserialize(d)?;
+    s.map(|s| Timestamp::parse(&s).map_err(|e| serde::de::Error::custom(e.message())))
+        .transpose()
+}
+
+impl<'de> Deserialize<'de> for Role {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = std::borrow::Cow::<'de, str>::deserialize(d)?;
+        s.parse()
+            .map_err(|e: Error| serde::de::Error::custom(e.message()))
+    }
 }
 
 #[cfg(test)]

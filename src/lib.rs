@@ -79,7 +79,9 @@ mod selftest;
 mod text;
 
 pub use checker::{Checker, CheckerBuilder};
-pub use context::{CheckOptions, Context, Role, RuleSelection, Timestamp, Turn};
+pub use context::{
+    CheckOptions, Context, ReplyInput, Role, RuleSelection, Timestamp, Turn, TurnInput,
+};
 pub use error::{Error, ErrorKind, Location};
 pub use pack::{Pack, Rule};
 pub use report::{Edit, Finding, OwnedFinding, OwnedReport, Position, ReplyId, Report, Suggestion};

@@ -458,3 +458,36 @@ fn errors_keep_their_source() {
     let io = missing.source().expect("an I/O error keeps the OS's");
     assert!(io.downcast_ref::<std::io::Error>().is_some());
 }
+
+#[test]
+fn batch_input_lines_carry_the_conversation() {
+    use tactful::{ReplyInput, Role, Timestamp};
+    let line = r#"{"id": "t-2", "text": "Please DM us.", "channel": "social", "team": "north",
+        "customer": "my parcel never arrived!!", "history": [{"role": "agent", "text": "Hi!"}],
+        "received_at": "2026-11-02T09:14:00Z", "sent_at": "2026-11-03T15:40:00Z"}"#;
+    let input: ReplyInput = serde_json::from_str(line).expect("a valid line");
+    assert_eq!(input.id, Some(tactful::ReplyId::Text("t-2".into())));
+    let ctx = input.context();
+    assert_eq!(ctx.channel, Channel::Social);
+    assert_eq!(ctx.customer, Some("my parcel never arrived!!"));
+    assert_eq!(ctx.history[0].role, Role::Agent);
+    assert_eq!(
+        ctx.received_at,
+        Some(Timestamp::parse("2026-11-02T09:14:00Z").expect("RFC 3339"))
+    );
+    assert_eq!(ctx.response_seconds(), Some(30 * 3600 + 26 * 60));
+    for (bad, says) in [
+        (r#"{"text": 5}"#, "invalid type"),
+        (r#"{"text": "x", "channel": "fax"}"#, "unknown variant"),
+        (r#"{"text": "x", "sent_at": "yesterday"}"#, "RFC 3339"),
+        (r#"{"text": "x", "history": "hello"}"#, "invalid type"),
+        (
+            r#"{"text": "x", "history": [{"role": "bot", "text": "x"}]}"#,
+            "unknown role",
+        ),
+        (r#"{"id": 1}"#, "missing field `text`"),
+    ] {
+        let err = serde_json::from_str::<ReplyInput>(bad).expect_err(bad);
+        assert!(err.to_string().contains(says), "{bad}: {err}");
+    }
+}
