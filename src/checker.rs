@@ -246,10 +246,10 @@ impl Checker {
     /// use tactful::{Channel, Checker, Context};
     ///
     /// let checker = Checker::new()?;
-    /// let context = Context::channel(Channel::Chat).disable_rule("blunt-no");
-    /// let report = checker.check_with("No. Calm down.", &context);
+    /// let context = Context::channel(Channel::Chat).disable_rule("dismissive");
+    /// let report = checker.check_with("Calm down, that's not my job.", &context);
     /// let ids: Vec<_> = report.findings().iter().map(|f| f.rule_id()).collect();
-    /// assert_eq!(ids, ["dismissive"]);
+    /// assert_eq!(ids, ["not-my-job"]);
     /// # Ok::<(), tactful::Error>(())
     /// ```
     pub fn check_with<'a>(&'a self, text: &'a str, options: &Context<'_>) -> Report<'a> {
