@@ -40,7 +40,7 @@ impl Canon {
     pub fn with_ignored(groups: &[Vec<String>], ignored: &[String]) -> Canon {
         let mut by_first: Vec<Vec<Entry>> = vec![Vec::new(); 256];
         for word in ignored {
-            let w = crate::expand::normalize_literal(word);
+            let w = crate::fold::normalize_literal(word);
             if w.is_empty() || w.contains(' ') {
                 continue;
             }
@@ -56,9 +56,9 @@ impl Canon {
             else {
                 continue;
             };
-            let canonical = crate::expand::normalize_literal(full);
+            let canonical = crate::fold::normalize_literal(full);
             for other in group {
-                let spelling = crate::expand::normalize_literal(other);
+                let spelling = crate::fold::normalize_literal(other);
                 if spelling.is_empty() || spelling == canonical {
                     continue;
                 }

@@ -22,14 +22,11 @@ impl Location {
         while !text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let before = &text[..offset];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let column = before[line_start..].chars().count() + 1;
+        let at = crate::report::Position::of(text, offset..offset);
         Location {
             source: source.map(str::to_owned),
-            line,
-            column,
+            line: at.line,
+            column: at.column,
         }
     }
 }

@@ -12,6 +12,7 @@
 //! alternation of the list's expanded phrases.
 
 use crate::canon::Canon;
+pub(crate) use crate::fold::normalize_literal;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Most literal phrases one template may expand to.
@@ -207,33 +208,6 @@ fn is_list_name(n: &str) -> bool {
     n.starts_with(|c: char| c.is_ascii_lowercase())
         && n.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-}
-
-/// Lowercase, straight quotes, single spaces, trimmed.
-pub(crate) fn normalize_literal(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut space = false;
-    for c in s.trim().chars() {
-        let c = match c {
-            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' => '\'',
-            '\u{201C}' | '\u{201D}' | '\u{201E}' => '"',
-            c => c,
-        };
-        if c.is_whitespace() {
-            space = true;
-            continue;
-        }
-        if space && !out.is_empty() {
-            out.push(' ');
-        }
-        space = false;
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.extend(c.to_lowercase());
-        }
-    }
-    out
 }
 
 #[cfg(test)]

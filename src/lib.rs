@@ -69,6 +69,7 @@ mod checker;
 mod context;
 mod error;
 mod expand;
+mod fold;
 mod matcher;
 mod offsets;
 pub mod pack;

@@ -146,15 +146,7 @@ impl<'t> Positions<'t> {
 impl Position {
     /// The position of `span` in `text`.
     pub fn of(text: &str, span: Range<usize>) -> Position {
-        let before = &text[..span.start];
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let utf16_start = before.encode_utf16().count();
-        Position {
-            line: before.bytes().filter(|&b| b == b'\n').count() + 1,
-            column: before[line_start..].chars().count() + 1,
-            utf16_start,
-            utf16_end: utf16_start + text[span].encode_utf16().count(),
-        }
+        Positions::new(text).of(span)
     }
 }
 

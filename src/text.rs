@@ -383,9 +383,7 @@ impl Prepared {
     }
 
     fn push_char(&mut self, ch: char, orig: Range<usize>) {
-        let ch = match ch {
-            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => '\'',
-            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{2033}' => '"',
+        let ch = match crate::fold::fold_quote(ch) {
             c if c.is_whitespace() => {
                 self.push_space(orig);
                 return;
