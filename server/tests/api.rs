@@ -337,13 +337,6 @@ async fn v2_bad_input_is_400_with_json_error() {
     .await;
     bad(
         &s,
-        post("/v2/check", FORM, vec![0xff, 0xfe, b'=', 0x80]),
-        bad_req,
-        "request body",
-    )
-    .await;
-    bad(
-        &s,
         Request::get("/nope").body(Body::empty()).unwrap(),
         StatusCode::NOT_FOUND,
         "/nope",
