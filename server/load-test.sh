@@ -88,6 +88,7 @@ LOAD_BODIES="$work/bodies.tsv" timeout 300 \
 
 kill "$sampler_pid" 2>/dev/null || true
 sampler_pid=""
+echo "RSS every 5 s (KiB): $(awk 'NR % 5 == 1' "$work/rss.txt" | tr '\n' ' ')"
 echo "RSS samples (KiB, one a second): first $(head -n1 "$work/rss.txt"), max $(sort -n "$work/rss.txt" | tail -n1), last $(tail -n1 "$work/rss.txt")"
 echo "peak RSS (VmHWM): $(awk '/^VmHWM/ {print $2}' "/proc/$server_pid/status") KiB"
 echo "machine: $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
