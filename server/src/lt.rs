@@ -611,6 +611,63 @@ mod tests {
         assert_eq!(doc.map_span(1, 4), (3, 10));
     }
 
+    /// Random annotations: every span inside a text part maps back to the
+    /// same characters of the document.
+    #[test]
+    fn annotation_spans_map_to_the_same_text() {
+        let pieces = ["a", "Hi ", "😀", "é", "\n", "No.", "**", "<b>", ""];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..300 {
+            let mut items = Vec::new();
+            for _ in 0..next(8) {
+                let piece = pieces[next(pieces.len())];
+                items.push(match next(3) {
+                    0 => serde_json::json!({"markup": piece}),
+                    1 => serde_json::json!({"markup": piece, "interpretAs": pieces[next(pieces.len())]}),
+                    _ => serde_json::json!({"text": piece}),
+                });
+            }
+            let data = serde_json::json!({ "annotation": items }).to_string();
+            let doc = Document::from_data(&data).unwrap();
+            let document: Vec<u16> = items
+                .iter()
+                .flat_map(|i| {
+                    i.get("text")
+                        .or(i.get("markup"))
+                        .and_then(|v| v.as_str())
+                        .unwrap_or("")
+                        .encode_utf16()
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            let plain: Vec<u16> = doc.plain.encode_utf16().collect();
+            for s in doc.segments.iter().filter(|s| s.text) {
+                for a in s.plain_start..=s.plain_start + s.plain_len {
+                    for b in a..=s.plain_start + s.plain_len {
+                        let (x, y) = doc.map_span(a, b);
+                        assert!(x <= y && y <= document.len());
+                        if a < b {
+                            assert_eq!(document[x..y], plain[a..b], "{data} {a}..{b}");
+                        }
+                    }
+                }
+            }
+            // Any span at all stays in bounds and in order.
+            for a in 0..=plain.len() {
+                for b in a..=plain.len() {
+                    let (x, y) = doc.map_span(a, b);
+                    assert!(x <= y && y <= document.len(), "{data} {a}..{b}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn sentence_and_context() {
         let text = "Thanks. No, we can't. Bye";

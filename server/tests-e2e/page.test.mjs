@@ -102,6 +102,16 @@ test("the page underlines findings as the agent types and applies a fix", async 
     const rules = await page.$$eval("#findings .card", (cs) => cs.map((c) => c.dataset.rule));
     assert.ok(!rules.includes("dismissive"), JSON.stringify(rules));
 
+    // Typing on keeps the underlines the edit does not touch until the
+    // next answer comes.
+    const checked = await page.getAttribute("body", "data-checked");
+    await page.focus("#draft");
+    await page.keyboard.press("Control+End");
+    await page.keyboard.type("\nP.S. Your order number is 1234.", { delay: 0 });
+    assert.ok((await marks(page)).includes("that's not my job"), "underline kept while typing");
+    await page.waitForFunction((c) => document.body.dataset.checked !== c, checked, { timeout: 15000 });
+    assert.ok((await marks(page)).includes("that's not my job"));
+
     // Open the next finding for the picture, then keep it.
     const job = await firstLine(page.locator("#backdrop mark", { hasText: "that's not my job" }));
     await page.mouse.move(job.x, job.y);
