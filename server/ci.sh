@@ -38,7 +38,7 @@ python3 -m venv "$work/venv"
 
 echo "== server: release build, started on loopback"
 cargo build --release -p tactful-server
-"$root/target/release/tactful-server" --listen 127.0.0.1:0 2>"$work/server.log" &
+"${CARGO_TARGET_DIR:-$root/target}/release/tactful-server" --listen 127.0.0.1:0 2>"$work/server.log" &
 server_pid=$!
 url=""
 for _ in $(seq 1 100); do

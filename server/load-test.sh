@@ -68,7 +68,7 @@ for n, row in enumerate(rows):
 PY
 echo "requests prepared: $(wc -l <"$work/bodies.tsv") ($(du -k "$work/bodies.tsv" | cut -f1) KiB)"
 
-"$root/target/release/tactful-server" --listen 127.0.0.1:0 2>"$work/server.log" &
+"${CARGO_TARGET_DIR:-$root/target}/release/tactful-server" --listen 127.0.0.1:0 2>"$work/server.log" &
 server_pid=$!
 url=""
 for _ in $(seq 1 100); do
