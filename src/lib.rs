@@ -76,6 +76,7 @@ mod report;
 mod rule;
 mod selftest;
 mod text;
+mod words;
 
 pub use checker::{CheckOptions, Checker, CheckerBuilder};
 pub use error::{Error, ErrorKind, Location};
@@ -83,7 +84,7 @@ pub use pack::{Pack, RuleOverride, Settings};
 pub use report::{Edit, Finding, OwnedFinding, Position, Report, Suggestion};
 pub use rule::{
     Capitals, Category, Channel, Condition, Example, Exception, Match, Near, PatternEntry,
-    PatternScope, PhraseEntry, Place, Requirement, Rule, Severity, SpanMatch,
+    PatternScope, PhraseEntry, Place, Requirement, Rule, Severity, SpanMatch, WordsEntry,
 };
 pub use selftest::ExampleFailure;
 

@@ -14,7 +14,9 @@
 //! packs are layered over it with [`Pack::layer`].
 
 use crate::error::{Error, ErrorKind, Location};
-use crate::rule::{Channel, Exception, Match, PatternEntry, PhraseEntry, Rule, Severity};
+use crate::rule::{
+    Channel, Exception, Match, PatternEntry, PhraseEntry, Rule, Severity, WordsEntry,
+};
 use once_cell::sync::Lazy;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -114,6 +116,9 @@ pub struct RuleOverride {
     /// Patterns added to the rule's patterns.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub add_patterns: Vec<PatternEntry>,
+    /// Word patterns added to the rule's word patterns.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub add_words: Vec<WordsEntry>,
     /// Exceptions added to the rule's exceptions.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub add_exceptions: Vec<Exception>,
@@ -327,6 +332,7 @@ impl Pack {
             channels,
             add_phrases,
             add_patterns,
+            add_words,
             add_exceptions,
             add_counterexamples,
         } = change;
@@ -364,6 +370,17 @@ impl Pack {
                         ErrorKind::InvalidRule,
                         "add-phrases and add-patterns apply to phrases, pattern and \
                          requirement rules only",
+                    ))
+                }
+            }
+        }
+        if !add_words.is_empty() {
+            match &mut rule.matcher {
+                Match::Phrases(m) | Match::Pattern(m) => m.words.extend(add_words),
+                _ => {
+                    return Err(Error::new(
+                        ErrorKind::InvalidRule,
+                        "add-words applies to phrases and pattern rules only",
                     ))
                 }
             }
