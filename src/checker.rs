@@ -133,10 +133,15 @@ enum Kind {
         requires: Option<u32>,
         unless_slot: u32,
         unless_patterns: Vec<Regex>,
-        /// Word patterns: triggers, then what keeps the rule quiet.
-        words: [Vec<CPattern>; 2],
+        /// Word patterns: triggers, what keeps the rule quiet, and what
+        /// may fill a sentence besides a trigger.
+        words: [Vec<CPattern>; 3],
+        /// Phrases that may fill a sentence, when every sentence must be
+        /// covered.
+        every_sentence: Option<u32>,
     },
     Capitals(Caps),
+    Length(crate::reply::Limits),
 }
 
 struct CPattern {
@@ -152,6 +157,7 @@ struct CException {
     slot: u32,
     patterns: Vec<Regex>,
     near: Near,
+    required: bool,
 }
 
 struct Caps {
@@ -337,6 +343,14 @@ impl Checker {
                     }
                 }
                 Kind::Capitals(caps) => caps_candidates(prep, caps, &mut found),
+                Kind::Length(limits) => {
+                    occurrences.clear();
+                    crate::reply::length_candidates(prep, limits, options.channel, occurrences);
+                    found.extend(occurrences.drain(..).map(|range| Cand {
+                        range,
+                        source: Source::Rule,
+                    }));
+                }
                 Kind::Requirement {
                     slot,
                     patterns,
@@ -374,6 +388,7 @@ impl Checker {
                 unless_slot,
                 unless_patterns,
                 words,
+                every_sentence,
             } = &rule.kind
             else {
                 continue;
@@ -430,6 +445,15 @@ impl Checker {
                 });
             if unless {
                 continue;
+            }
+            if let Some(also) = every_sentence {
+                occurrences.clear();
+                occurrences.extend(triggers.iter().map(|c| c.range.clone()));
+                occurrences.extend(hits[*also as usize].iter().map(|h| h.range.clone()));
+                words_matches(prep, hits, &words[2], |r| occurrences.push(r));
+                if !crate::reply::every_sentence_holds(prep, occurrences) {
+                    continue;
+                }
             }
             triggers.sort_by_key(|c| (c.range.start, std::cmp::Reverse(c.range.end)));
             triggers.truncate(1);
@@ -778,9 +802,13 @@ fn apply_exceptions(
             occ.extend(re.find_iter(&prep.norm));
         }
         if occ.is_empty() {
+            if ex.required {
+                found.clear();
+                return;
+            }
             continue;
         }
-        found.retain(|c| !occ.iter().any(|o| near(prep, &c.range, o, ex.near)));
+        found.retain(|c| occ.iter().any(|o| near(prep, &c.range, o, ex.near)) == ex.required);
         if found.is_empty() {
             return;
         }
@@ -1152,7 +1180,7 @@ fn compile(pack: Pack) -> Result<Inner, Error> {
         let mut phrase_caps = Vec::new();
         let mut keep_case = pack.lists.get("acronyms").cloned().unwrap_or_default();
         let kind = match &rule.matcher {
-            Match::Phrases(m) | Match::Pattern(m) => {
+            Match::Phrases(m) | Match::Pattern(m) | Match::Words(m) => {
                 let slot = phrases.slot();
                 let templates: Vec<&str> = m.phrases.iter().map(|p| p.phrase()).collect();
                 add_phrases(&mut phrases, slot, &templates)?;
@@ -1231,9 +1259,20 @@ fn compile(pack: Pack) -> Result<Inner, Error> {
                     words: [
                         ctx.all_words(&mut phrases, &m.if_words)?,
                         ctx.all_words(&mut phrases, &m.unless_words)?,
+                        ctx.all_words(&mut phrases, &m.also_words)?,
                     ],
+                    every_sentence: match m.every_sentence {
+                        true => Some(list_slot(&mut phrases, &m.also_phrases)?),
+                        false => None,
+                    },
                 }
             }
+            Match::Length(l) => Kind::Length(crate::reply::Limits {
+                sentence_words: l.max_sentence_words,
+                email: l.max_words.email,
+                chat: l.max_words.chat,
+                social: l.max_words.social,
+            }),
             Match::Capitals(c) => {
                 let mut acronyms = Vec::new();
                 for a in &c.acronyms {
@@ -1278,6 +1317,7 @@ fn compile(pack: Pack) -> Result<Inner, Error> {
                 slot,
                 patterns,
                 near: ex.near,
+                required: ex.required,
             });
         }
         rules.push(Compiled {

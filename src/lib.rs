@@ -72,6 +72,7 @@ mod matcher;
 mod offsets;
 mod pack;
 mod pattern;
+mod reply;
 mod report;
 mod rule;
 mod selftest;
@@ -83,8 +84,9 @@ pub use error::{Error, ErrorKind, Location};
 pub use pack::{Pack, RuleOverride, Settings};
 pub use report::{Edit, Finding, OwnedFinding, Position, Report, Suggestion};
 pub use rule::{
-    Capitals, Category, Channel, Condition, Example, Exception, Match, Near, PatternEntry,
-    PatternScope, PhraseEntry, Place, Requirement, Rule, Severity, SpanMatch, WordsEntry,
+    Capitals, Category, Channel, ChannelLimits, Condition, Counterexample, Example, Exception,
+    Length, Match, Near, PatternEntry, PatternScope, PhraseEntry, Place, Requirement, Rule,
+    Severity, SpanMatch, WordsEntry,
 };
 pub use selftest::ExampleFailure;
 

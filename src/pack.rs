@@ -15,7 +15,8 @@
 
 use crate::error::{Error, ErrorKind, Location};
 use crate::rule::{
-    Channel, Exception, Match, PatternEntry, PhraseEntry, Rule, Severity, WordsEntry,
+    Channel, Counterexample, Exception, Match, PatternEntry, PhraseEntry, Rule, Severity,
+    WordsEntry,
 };
 use once_cell::sync::Lazy;
 use serde::{Deserialize, Serialize};
@@ -124,7 +125,7 @@ pub struct RuleOverride {
     pub add_exceptions: Vec<Exception>,
     /// Texts added to the rule's examples of what it must leave alone.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub add_counterexamples: Vec<String>,
+    pub add_counterexamples: Vec<Counterexample>,
 }
 
 /// Where a rule was defined, for error messages.
@@ -353,7 +354,7 @@ impl Pack {
         }
         if !add_phrases.is_empty() || !add_patterns.is_empty() {
             match &mut rule.matcher {
-                Match::Phrases(m) | Match::Pattern(m) => {
+                Match::Phrases(m) | Match::Pattern(m) | Match::Words(m) => {
                     m.phrases.extend(add_phrases);
                     m.patterns.extend(add_patterns);
                 }
@@ -376,11 +377,13 @@ impl Pack {
         }
         if !add_words.is_empty() {
             match &mut rule.matcher {
-                Match::Phrases(m) | Match::Pattern(m) => m.words.extend(add_words),
+                Match::Phrases(m) | Match::Pattern(m) | Match::Words(m) => {
+                    m.words.extend(add_words)
+                }
                 _ => {
                     return Err(Error::new(
                         ErrorKind::InvalidRule,
-                        "add-words applies to phrases and pattern rules only",
+                        "add-words applies to phrases, pattern and words rules only",
                     ))
                 }
             }
@@ -405,11 +408,14 @@ impl Pack {
                 );
             }
             match &rule.matcher {
-                Match::Phrases(m) if m.phrases.is_empty() => {
+                Match::Phrases(m) if m.phrases.is_empty() && m.words.is_empty() => {
                     return fail(ErrorKind::InvalidRule, "a phrases rule needs phrases")
                 }
-                Match::Pattern(m) if m.patterns.is_empty() => {
+                Match::Pattern(m) if m.patterns.is_empty() && m.words.is_empty() => {
                     return fail(ErrorKind::InvalidRule, "a pattern rule needs patterns")
+                }
+                Match::Words(m) if m.words.is_empty() => {
+                    return fail(ErrorKind::InvalidRule, "a words rule needs words")
                 }
                 Match::Requirement(m) if m.phrases.is_empty() && m.patterns.is_empty() => {
                     return fail(
@@ -420,20 +426,24 @@ impl Pack {
                 Match::Condition(m)
                     if m.if_rules.is_empty()
                         && m.if_phrases.is_empty()
-                        && m.if_patterns.is_empty() =>
+                        && m.if_patterns.is_empty()
+                        && m.if_words.is_empty() =>
                 {
                     return fail(
                         ErrorKind::InvalidRule,
-                        "a condition needs if-rules, if-phrases or if-patterns",
+                        "a condition needs if-rules, if-phrases, if-patterns or if-words",
                     )
                 }
                 _ => {}
             }
             for exception in &rule.exceptions {
-                if exception.phrases.is_empty() && exception.patterns.is_empty() {
+                if exception.phrases.is_empty()
+                    && exception.patterns.is_empty()
+                    && exception.words.is_empty()
+                {
                     return fail(
                         ErrorKind::InvalidRule,
-                        "an exception needs phrases or patterns",
+                        "an exception needs phrases, patterns or words",
                     );
                 }
             }

@@ -191,7 +191,53 @@ pub struct Rule {
     pub examples: Vec<Example>,
     /// Texts the rule must leave alone.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub counterexamples: Vec<String>,
+    pub counterexamples: Vec<Counterexample>,
+}
+
+/// A text a rule must leave alone: just the text (checked as email), or
+/// the text and the channel to check it on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged, deny_unknown_fields)]
+pub enum Counterexample {
+    /// A reply checked as email.
+    Plain(String),
+    /// A reply checked on a channel.
+    On {
+        /// The reply.
+        text: String,
+        /// The channel to check it on.
+        channel: Channel,
+    },
+}
+
+impl Counterexample {
+    /// The reply.
+    pub fn text(&self) -> &str {
+        match self {
+            Counterexample::Plain(t) | Counterexample::On { text: t, .. } => t,
+        }
+    }
+
+    /// The channel to check it on.
+    pub fn channel(&self) -> Channel {
+        match self {
+            Counterexample::Plain(_) => Channel::Email,
+            Counterexample::On { channel, .. } => *channel,
+        }
+    }
+}
+
+impl std::ops::Deref for Counterexample {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.text()
+    }
+}
+
+impl From<&str> for Counterexample {
+    fn from(text: &str) -> Self {
+        Counterexample::Plain(text.to_owned())
+    }
 }
 
 pub(crate) fn default_true() -> bool {
@@ -222,6 +268,8 @@ pub enum Match {
     /// Regular expressions over the agent's text or one sentence at a time.
     /// Phrases may be added.
     Pattern(SpanMatch),
+    /// Word patterns (`words`); phrases and patterns may be added.
+    Words(SpanMatch),
     /// A reply-level requirement: a reply of at least `min-sentences`
     /// sentences must contain one of the phrases or patterns.
     Requirement(Requirement),
@@ -230,6 +278,35 @@ pub enum Match {
     Condition(Condition),
     /// Runs of words in capitals.
     Capitals(Capitals),
+    /// Sentences, or a whole reply, longer than a limit.
+    Length(Length),
+}
+
+/// The detector for long sentences and long replies.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Length {
+    /// A sentence of more words than this is a finding (0: no limit).
+    #[serde(default)]
+    pub max_sentence_words: usize,
+    /// Most words in the agent's text, per channel (0: no limit).
+    #[serde(default)]
+    pub max_words: ChannelLimits,
+}
+
+/// A limit for each channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct ChannelLimits {
+    /// For email replies.
+    #[serde(default)]
+    pub email: usize,
+    /// For chat replies.
+    #[serde(default)]
+    pub chat: usize,
+    /// For social replies.
+    #[serde(default)]
+    pub social: usize,
 }
 
 /// The span matcher shared by the `phrases` and `pattern` kinds.
@@ -422,6 +499,10 @@ pub struct Exception {
     /// Where they must stand.
     #[serde(default)]
     pub near: Near,
+    /// Turns the exception round: a match stands only if one of these
+    /// stands `near` it ("a bare No, when a refusal follows").
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub required: bool,
 }
 
 /// Where a requirement looks, and where its fix goes.
@@ -492,6 +573,17 @@ pub struct Condition {
     /// Word patterns that, anywhere in the reply, keep the rule quiet.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unless_words: Vec<String>,
+    /// Fire only when every sentence of the agent's text holds a trigger
+    /// or one of `also-phrases` / `also-words` (a greeting, say): the reply
+    /// does nothing else.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub every_sentence: bool,
+    /// Phrases that may fill a sentence besides the triggers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also_phrases: Vec<String>,
+    /// Word patterns that may fill a sentence besides the triggers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also_words: Vec<String>,
 }
 
 /// The detector for words written in capitals.
