@@ -479,6 +479,8 @@ pub enum Near {
     Sentence,
     /// In the same sentence or the next one.
     NextSentence,
+    /// In the same sentence, the one before or the one after.
+    Around,
     /// Anywhere in the agent's text.
     Reply,
 }
