@@ -825,14 +825,14 @@ fn near(prep: &Prepared, c: &Range<usize>, o: &Range<usize>, how: Near) -> bool 
         Near::Overlap => overlaps,
         Near::Before => o.end <= c.start && gap_is_blank(prep, o.end, c.start),
         Near::After => o.start >= c.end && gap_is_blank(prep, c.end, o.start),
-        Near::Sentence | Near::NextSentence | Near::Around => {
+        Near::Sentence | Near::NextSentence | Near::PreviousSentence => {
             let (Some(sc), Some(so)) = (prep.sentence_of(c.start), prep.sentence_of(o.start))
             else {
                 return overlaps;
             };
             so == sc
-                || (how != Near::Sentence && so == sc + 1)
-                || (how == Near::Around && so + 1 == sc)
+                || (how == Near::NextSentence && so == sc + 1)
+                || (how == Near::PreviousSentence && so + 1 == sc)
         }
         Near::Reply => true,
     }

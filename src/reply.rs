@@ -63,11 +63,12 @@ pub(crate) fn length_candidates(
     }
 }
 
-/// Whether every sentence of the agent's text that has words in it (and is
-/// not skipped) holds one of `covers`.
+/// Whether every sentence of the agent's text that has two words or more
+/// in it (not skipped: a lone "Alright." or "- JT" says nothing) holds one
+/// of `covers`.
 pub(crate) fn every_sentence_holds(prep: &Prepared, covers: &[Range<usize>]) -> bool {
     prep.sentences.iter().all(|s| {
-        if words_in(prep, s.clone()) == 0 {
+        if words_in(prep, s.clone()) < 2 {
             return true;
         }
         covers

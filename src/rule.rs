@@ -479,8 +479,8 @@ pub enum Near {
     Sentence,
     /// In the same sentence or the next one.
     NextSentence,
-    /// In the same sentence, the one before or the one after.
-    Around,
+    /// In the same sentence or the one before.
+    PreviousSentence,
     /// Anywhere in the agent's text.
     Reply,
 }
