@@ -137,8 +137,8 @@ enum Kind {
         /// may fill a sentence besides a trigger.
         words: [Vec<CPattern>; 3],
         /// Phrases that may fill a sentence, when every sentence must be
-        /// covered.
-        every_sentence: Option<u32>,
+        /// covered, and patterns for a whole sentence that needs no trigger.
+        every_sentence: Option<(u32, Vec<Regex>)>,
     },
     Capitals(Caps),
     Length(crate::reply::Limits),
@@ -446,10 +446,18 @@ impl Checker {
             if unless {
                 continue;
             }
-            if let Some(also) = every_sentence {
+            if let Some((also, also_patterns)) = every_sentence {
                 occurrences.clear();
                 occurrences.extend(triggers.iter().map(|c| c.range.clone()));
                 occurrences.extend(hits[*also as usize].iter().map(|h| h.range.clone()));
+                for s in &prep.sentences {
+                    if also_patterns
+                        .iter()
+                        .any(|re| re.is_match(&prep.norm[s.clone()]))
+                    {
+                        occurrences.push(s.start..s.start + 1);
+                    }
+                }
                 words_matches(prep, hits, &words[2], |r| occurrences.push(r));
                 if !crate::reply::every_sentence_holds(prep, occurrences) {
                     continue;
@@ -1264,7 +1272,13 @@ fn compile(pack: Pack) -> Result<Inner, Error> {
                         ctx.all_words(&mut phrases, &m.also_words)?,
                     ],
                     every_sentence: match m.every_sentence {
-                        true => Some(list_slot(&mut phrases, &m.also_phrases)?),
+                        true => Some((
+                            list_slot(&mut phrases, &m.also_phrases)?,
+                            m.also_patterns
+                                .iter()
+                                .map(|p| ctx.regex(p))
+                                .collect::<Result<_, _>>()?,
+                        )),
                         false => None,
                     },
                 }

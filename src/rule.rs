@@ -586,6 +586,10 @@ pub struct Condition {
     /// Word patterns that may fill a sentence besides the triggers.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub also_words: Vec<String>,
+    /// Patterns matched against each sentence on its own (`^` and `$`
+    /// anchor to it): a sentence they match needs no trigger.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also_patterns: Vec<String>,
 }
 
 /// The detector for words written in capitals.
