@@ -943,7 +943,9 @@ fn caps_candidates(prep: &Prepared, caps: &Caps, out: &mut Vec<Cand>) {
         for tok in tokens(sentence) {
             let range = s.start + tok.start..s.start + tok.end;
             // A link or quotation between words ends a run.
-            if norm.as_bytes()[prev_end..range.start].contains(&PLACEHOLDER_LEAD) {
+            // So does a comma: capitals in a list are names ("LEEDS, YORK").
+            let gap = &norm.as_bytes()[prev_end..range.start];
+            if gap.contains(&PLACEHOLDER_LEAD) || gap.contains(&b',') {
                 finish(&mut run, run_before.take(), out);
                 lead = None;
             }
@@ -1072,6 +1074,10 @@ fn classify(word: &str, caps: &Caps, skipped: bool) -> Tok {
         return Tok::Neutral;
     }
     if is_acronym(word) {
+        return Tok::Neutral;
+    }
+    // No vowel: an abbreviation or a credential ("MBBS", "NCMP").
+    if !word.bytes().any(|b| b"AEIOUY".contains(&b)) {
         return Tok::Neutral;
     }
     // "USB-C": every part an acronym or a single letter.
