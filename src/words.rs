@@ -92,23 +92,47 @@ impl<'a> WordCompiler<'a> {
 
     /// Compiles one pattern. The error is a message for the pack's author.
     pub fn compile(&self, pattern: &str) -> Result<Compiled, String> {
-        let seq = self.parse(pattern, 0)?;
-        if !seq
-            .iter()
-            .any(|e| !e.optional && !matches!(e.node, Node::Gap(_)))
-        {
-            return Err(format!(
-                "word pattern `{pattern}` has no word that must be there"
-            ));
+        let needs_word = |seq: &[El]| {
+            seq.iter()
+                .any(|e| !e.optional && !matches!(e.node, Node::Gap(_)))
+        };
+        // `<` and `>` mark the part that is reported.
+        let (before, marked, after) = match (pattern.find('<'), pattern.find('>')) {
+            (Some(a), Some(b)) if a < b => (&pattern[..a], &pattern[a + 1..b], &pattern[b + 1..]),
+            (None, None) => ("", pattern, ""),
+            _ => {
+                return Err(format!(
+                    "word pattern `{pattern}`: `<` and `>` mark the reported words, \
+                     `<` first"
+                ))
+            }
+        };
+        let mut parts = Vec::new();
+        for (i, part) in [before, marked, after].into_iter().enumerate() {
+            let seq = self.parse(part, 0)?;
+            if (i == 1 || !part.trim().is_empty()) && !needs_word(&seq) {
+                return Err(format!(
+                    "word pattern `{pattern}` has no word that must be there{}",
+                    if i == 1 { "" } else { " outside `<` `>`" }
+                ));
+            }
+            parts.push(seq);
         }
-        let body = seq_regex(&seq);
-        let anchors = seq_anchors(&seq)
+        let mut regex = String::new();
+        if !parts[0].is_empty() {
+            regex.push_str(&seq_regex(&parts[0]));
+            regex.push_str(SEP);
+        }
+        regex.push_str(&format!("(?P<m>{})", seq_regex(&parts[1])));
+        if !parts[2].is_empty() {
+            regex.push_str(SEP);
+            regex.push_str(&seq_regex(&parts[2]));
+        }
+        let all: Vec<El> = parts.into_iter().flatten().collect();
+        let anchors = seq_anchors(&all)
             .map(|(_, set)| set.into_iter().collect())
             .unwrap_or_default();
-        Ok(Compiled {
-            regex: format!("(?P<m>{body})"),
-            anchors,
-        })
+        Ok(Compiled { regex, anchors })
     }
 
     fn parse(&self, pattern: &str, depth: usize) -> Result<Vec<El>, String> {
@@ -703,6 +727,16 @@ mod tests {
     }
 
     #[test]
+    fn reports_the_marked_words() {
+        assert_eq!(
+            find("< I promise > ...3 will", "I promise it will be there"),
+            ["i promise"]
+        );
+        assert!(find("< I promise > ...3 will", "I promise we care").is_empty());
+        assert_eq!(find("no < we can't >", "no, we can't"), ["we can not"]);
+    }
+
+    #[test]
     fn allows_a_comma_between_words_and_never_crosses_sentences() {
         assert_eq!(find("no we can't", "No, we can't."), ["no, we can not"]);
         assert!(find("mess~ ... up", "It's a mess. Look up.").is_empty());
@@ -732,6 +766,8 @@ mod tests {
             ("we ...99 go", "a gap is"),
             ("go~past", "inflections are"),
             ("_~", "only words and groups inflect"),
+            ("we > go <", "`<` first"),
+            ("< [we] > go", "no word that must"),
         ] {
             let e = w.compile(bad).expect_err(bad);
             assert!(e.contains(says), "{bad}: {e}");
