@@ -266,6 +266,19 @@ impl<'a> WordCompiler<'a> {
                     return Err(format!("word pattern `{src}` has too many alternatives"));
                 }
             }
+            // Words in a row are one literal ("look into"), which keeps
+            // the compiled expression small.
+            if let (Node::Lit(next), false) = (&node, optional) {
+                if let Some(El {
+                    node: Node::Lit(prev),
+                    optional: false,
+                }) = out.last_mut()
+                {
+                    prev.push(' ');
+                    prev.push_str(next);
+                    continue;
+                }
+            }
             out.push(El { node, optional });
         }
         Ok(out)
@@ -481,6 +494,11 @@ pub(crate) fn inflect(word: &str, form: Form) -> Vec<String> {
     out.into_iter().collect()
 }
 
+/// Words in a row, escaped; a comma may follow each ("no, we can't").
+fn escape_words(words: &str) -> String {
+    regex::escape(words).replace(' ', ",? ")
+}
+
 fn escape_lit(lit: &str) -> String {
     let mut s = String::new();
     let starts_word = lit.chars().next().is_some_and(char::is_alphanumeric);
@@ -488,7 +506,7 @@ fn escape_lit(lit: &str) -> String {
     if starts_word {
         s.push_str("(?-u:\\b)");
     }
-    s.push_str(&regex::escape(lit));
+    s.push_str(&escape_words(lit));
     if ends_word {
         s.push_str("(?-u:\\b)");
     }
@@ -501,6 +519,27 @@ fn node_regex(node: &Node) -> String {
         Node::Any => WORD.to_owned(),
         Node::Gap(_) => String::new(),
         Node::Alt(alts) => {
+            // Whole words only: one pair of boundaries around them all.
+            let words: Option<Vec<&str>> = alts
+                .iter()
+                .map(|s| match s.as_slice() {
+                    [El {
+                        node: Node::Lit(l),
+                        optional: false,
+                    }] if l.starts_with(char::is_alphanumeric)
+                        && l.ends_with(char::is_alphanumeric) =>
+                    {
+                        Some(l.as_str())
+                    }
+                    _ => None,
+                })
+                .collect();
+            if let Some(mut words) = words.filter(|w| !w.is_empty()) {
+                words.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+                words.dedup();
+                let escaped: Vec<String> = words.iter().map(|w| escape_words(w)).collect();
+                return format!("(?-u:\\b)(?:{})(?-u:\\b)", escaped.join("|"));
+            }
             let mut parts: Vec<String> = alts.iter().map(|s| seq_regex(s)).collect();
             // Longer alternatives first, so that a match takes the most.
             parts.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
