@@ -596,9 +596,9 @@ fn seq_regex(seq: &[El]) -> String {
 
 /// Words so common that they make a poor pre-filter.
 const COMMON: &[&str] = &[
-    "a", "an", "the", "i", "we", "you", "it", "is", "are", "am", "be", "to", "not", "do", "can",
-    "will", "that", "this", "and", "or", "of", "in", "on", "for", "our", "your", "my", "have",
-    "has", "with", "at", "by", "so", "but", "if", "me", "us", "they", "them",
+    "a", "an", "the", "i", "we", "you", "it", "is", "are", "am", "be", "to", "do", "can", "will",
+    "that", "this", "and", "or", "of", "in", "on", "for", "our", "your", "my", "have", "has",
+    "with", "at", "by", "so", "but", "if", "me", "us", "they", "them",
 ];
 
 fn weight(lit: &str) -> usize {
