@@ -495,8 +495,15 @@ pub(crate) fn inflect(word: &str, form: Form) -> Vec<String> {
 }
 
 /// Words in a row, escaped; a comma may follow each ("no, we can't").
+/// ASCII words match ASCII-case-blind (`(?-u)`), which keeps the compiled
+/// expression small: no Kelvin sign for `k`, no long s for `s`.
 fn escape_words(words: &str) -> String {
-    regex::escape(words).replace(' ', ",? ")
+    let escaped = regex::escape(words).replace(' ', ",? ");
+    if words.is_ascii() {
+        format!("(?-u:{escaped})")
+    } else {
+        escaped
+    }
 }
 
 fn escape_lit(lit: &str) -> String {
