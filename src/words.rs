@@ -28,8 +28,8 @@ use std::collections::{BTreeMap, BTreeSet};
 /// What a word pattern compiles to.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Compiled {
-    /// A regular expression for [`crate::pattern::Pattern`]; the group `m`
-    /// is the match without the word boundaries around it.
+    /// A regular expression for [`crate::pattern::Pattern`]; a group `m`
+    /// holds the words between `<` and `>` when the pattern marks them.
     pub regex: String,
     /// Literal phrases (normalised) one of which every match contains.
     pub anchors: Vec<String>,
@@ -123,7 +123,13 @@ impl<'a> WordCompiler<'a> {
             regex.push_str(&seq_regex(&parts[0]));
             regex.push_str(SEP);
         }
-        regex.push_str(&format!("(?P<m>{})", seq_regex(&parts[1])));
+        if parts[0].is_empty() && parts[2].is_empty() {
+            // The whole match is reported: no group, so the search needs no
+            // capture engine.
+            regex.push_str(&seq_regex(&parts[1]));
+        } else {
+            regex.push_str(&format!("(?P<m>{})", seq_regex(&parts[1])));
+        }
         if !parts[2].is_empty() {
             regex.push_str(SEP);
             regex.push_str(&seq_regex(&parts[2]));
