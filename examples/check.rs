@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::{mpsc, Mutex};
 use std::time::{Duration, Instant};
-use tactful::{Channel, CheckOptions, Checker, Edit, Pack, Report, Rule, Severity, Suggestion};
+use tactful::{Channel, Checker, Context, Edit, Pack, Report, Rule, Severity, Suggestion};
 
 const USAGE: &str = "\
 usage: check [OPTIONS] [PATH ...]
@@ -677,7 +677,7 @@ fn run_files(checker: &Checker, args: &Args) -> Result<u8, String> {
                 continue;
             }
         };
-        let options = CheckOptions::channel(channel_of(path, args.channel));
+        let options = Context::channel(channel_of(path, args.channel));
         let done = catching(|| -> io::Result<Option<String>> {
             let report = checker.check_with(&text, &options);
             print_report(&mut out, &style, &name, &report)?;
@@ -1659,9 +1659,7 @@ fn check_line(job: &Batch<'_>, raw: &[u8], line_no: u64, out: &mut Vec<u8>, tall
         };
         let mark = out.len();
         let checked = catching(|| {
-            let report = job
-                .checker
-                .check_with(&text, &CheckOptions::channel(channel));
+            let report = job.checker.check_with(&text, &Context::channel(channel));
             write_result(out, id, &report, &job.rule_json);
             tally.add(job.checker, &report, job.fail_on);
         });

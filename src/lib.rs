@@ -74,10 +74,12 @@ mod matcher;
 mod offsets;
 pub mod pack;
 mod pattern;
+mod reply;
 mod report;
 mod rule;
 mod selftest;
 mod text;
+mod words;
 
 pub use checker::{Checker, CheckerBuilder};
 pub use context::{
