@@ -47,11 +47,11 @@ pub(crate) fn run(path: &Path, style: &Style) -> u8 {
         0
     } else {
         println!(
-            "{} {}: {} of {totals} {}",
+            "{} {}: {} {} in {totals}",
             style.paint(RED_BOLD, "failed"),
             path.display(),
             failures.len(),
-            if failures.len() == 1 { "fails" } else { "fail" }
+            plural("failure", failures.len())
         );
         1
     }
