@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Batch benchmarks for `check --jsonl` (examples/check.rs, release build).
+# Batch benchmarks for `tactful --jsonl` (the cli/ crate, release build).
 #
 #   scripts/bench-batch.sh [OPTIONS] [compare [SIZE_MB]]
 #   scripts/bench-batch.sh [OPTIONS] linear [SIZE_MB ...]
@@ -31,7 +31,7 @@
 #                  ~17,000 expanded phrases of the default pack `rg -i` runs
 #                  well under 1 MB/s, so one run of 100 MB takes minutes.
 #   --rg PATH      the ripgrep binary (default: rg on PATH)
-#   --no-build     use the existing target/release/examples/check
+#   --no-build     use the existing target/release/tactful
 #
 # 1 MB = 1,000,000 bytes. Corpora are made once under target/bench-data/
 # (scripts/make-corpus.sh, source corpus from $TACTFUL_CORPUS or the shared
@@ -72,7 +72,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 target_dir=${CARGO_TARGET_DIR:-$root/target}
 data=$target_dir/bench-data
-check=$target_dir/release/examples/check
+check=$target_dir/release/tactful
 src=${TACTFUL_CORPUS:-$root/../shared/corpora/twcs_github_subsets/agent_replies.jsonl}
 mkdir -p "$data"
 
@@ -159,10 +159,10 @@ environment() {
 sanity() {
     local t1 t2 rc=0
     t1=$(mktemp) t2=$(mktemp)
-    "$check" --jsonl "$src" --threads 1 >"$t1" || rc=$?
+    "$check" --no-config --jsonl "$src" --threads 1 >"$t1" || rc=$?
     ((rc <= 1)) || die "check --threads 1 failed (exit $rc) on $src"
     rc=0
-    "$check" --jsonl "$src" --threads 2 >"$t2" || rc=$?
+    "$check" --no-config --jsonl "$src" --threads 2 >"$t2" || rc=$?
     ((rc <= 1)) || die "check --threads 2 failed (exit $rc) on $src"
     local lines_in lines_out flagged
     lines_in=$(grep -c '[^[:space:]]' "$src" || true)
@@ -186,7 +186,7 @@ compare() {
     f=$(corpus "$size")
     lc=$(folded "$f")
     phrases=$data/phrases.txt
-    "$check" --list-phrases >"$phrases"
+    "$check" --no-config --list-phrases >"$phrases"
     n_phrases=$(wc -l <"$phrases")
     b=$(bytes "$f")
     echo "== compare: $f (load $(cut -d" " -f1-3 /proc/loadavg))"
@@ -201,8 +201,8 @@ compare() {
         fi
         if ((r < runs)); then
             time_once "$rg_out.lower" "$rg" -c -F -f "$phrases" "$lc" && keep_best rgf
-            time_once /dev/null "$check" --jsonl "$f" --threads 1 && keep_best t1
-            time_once /dev/null "$check" --jsonl "$f" --threads 2 && keep_best t2
+            time_once /dev/null "$check" --no-config --jsonl "$f" --threads 1 && keep_best t1
+            time_once /dev/null "$check" --no-config --jsonl "$f" --threads 2 && keep_best t2
         fi
     done
     rg_lines=$(cat "$rg_out")
@@ -244,9 +244,9 @@ linear() {
     # Round-robin over the inputs. Start-up (building the checker) is part
     # of every run; it is timed on one short reply, and "net" leaves it out.
     for ((r = 0; r < runs; r++)); do
-        time_once /dev/null "$check" --jsonl "$one" --threads 1 && keep_best startup
+        time_once /dev/null "$check" --no-config --jsonl "$one" --threads 1 && keep_best startup
         for f in "${files[@]}" "$long"; do
-            time_once /dev/null "$check" --jsonl "$f" --threads 1 && keep_best "$f"
+            time_once /dev/null "$check" --no-config --jsonl "$f" --threads 1 && keep_best "$f"
         done
     done
     local startup=${top_wall[startup]}
@@ -298,7 +298,7 @@ rss() {
         read -r file threads <<<"$what"
         log=$(mktemp)
         local rc=0
-        /usr/bin/time -v "$check" --jsonl "$file" --threads "$threads" >/dev/null 2>"$log" || rc=$?
+        /usr/bin/time -v "$check" --no-config --jsonl "$file" --threads "$threads" >/dev/null 2>"$log" || rc=$?
         ((rc <= 1)) || { cat "$log" >&2; die "check failed (exit $rc)"; }
         kb=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$log")
         wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { print $2 }' "$log")
@@ -318,7 +318,7 @@ compare | linear | rss | all) ;;
 esac
 
 if ((build)); then
-    cargo build --release --example check >&2
+    cargo build --release -p tactful-cli >&2
 fi
 [[ -x $check ]] || die "$check not built"
 [[ -s $src ]] || die "corpus not found: $src (set TACTFUL_CORPUS)"

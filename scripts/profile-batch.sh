@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Profiles `check --jsonl --threads 1` with valgrind's callgrind, so the
+# Profiles `tactful --jsonl --threads 1` with valgrind's callgrind, so the
 # cost of each stage (JSON parsing, normalisation, the automaton scan,
 # sentences, regexes, report building, allocation) can be read off.
 #
@@ -7,7 +7,7 @@
 #
 # Two profiles, each of instructions executed (exact, unaffected by other
 # load on the machine), written under target/bench-data/:
-#   callgrind.batch.out  the batch loop only (check::run_jsonl) over the
+#   callgrind.batch.out  the batch loop only (tactful::batch::run) over the
 #                        first SIZE_MB of the TWCS corpus
 #   callgrind.build.out  building the checker from the default pack
 #                        (CheckerBuilder::build, run via --list-phrases)
@@ -26,11 +26,11 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 target_dir=${CARGO_TARGET_DIR:-$root/target}
 data=$target_dir/bench-data
-check=$target_dir/release/examples/check
+check=$target_dir/release/tactful
 mkdir -p "$data"
 
 # The release profile keeps line tables (debug = 1), which callgrind needs.
-cargo build --release --example check >&2
+cargo build --release -p tactful-cli >&2
 
 slice=$data/slice-${size_mb}MB.jsonl
 if [[ ! -s $slice ]]; then
@@ -49,8 +49,8 @@ top() {
 
 batch=$data/callgrind.batch.out
 valgrind --tool=callgrind --callgrind-out-file="$batch" \
-    --collect-atstart=no --toggle-collect='check::run_jsonl*' \
-    "$check" --jsonl "$slice" --threads 1 >/dev/null 2>"$data/callgrind.batch.log" || {
+    --collect-atstart=no --toggle-collect='tactful::batch::run*' \
+    "$check" --no-config --jsonl "$slice" --threads 1 >/dev/null 2>"$data/callgrind.batch.log" || {
     rc=$?
     ((rc <= 1)) || { tail "$data/callgrind.batch.log" >&2; exit 1; }
 }
@@ -59,5 +59,5 @@ top "$batch" "batch loop over $(basename "$slice")"
 build=$data/callgrind.build.out
 valgrind --tool=callgrind --callgrind-out-file="$build" \
     --collect-atstart=no --toggle-collect='tactful::checker::CheckerBuilder::build*' \
-    "$check" --list-phrases >/dev/null 2>"$data/callgrind.build.log"
+    "$check" --no-config --list-phrases >/dev/null 2>"$data/callgrind.build.log"
 top "$build" "building the checker"

@@ -280,6 +280,24 @@ impl Pack {
         self.rules.iter().find(|r| r.id == id)
     }
 
+    /// The id of this pack's rule nearest to `id`, a mistyped one, if any
+    /// is near (at most three edits away, or containing it).
+    ///
+    /// ```
+    /// let pack = tactful::Pack::default_pack()?;
+    /// assert_eq!(pack.closest_rule("not-my-jb"), Some("not-my-job"));
+    /// assert_eq!(pack.closest_rule("refund-policy"), None);
+    /// # Ok::<(), tactful::Error>(())
+    /// ```
+    pub fn closest_rule(&self, id: &str) -> Option<&str> {
+        self.rules
+            .iter()
+            .map(|r| (edit_distance(&r.id, id), r.id.as_str()))
+            .filter(|(d, r)| *d <= 3 || r.contains(id))
+            .min()
+            .map(|(_, r)| r)
+    }
+
     /// Layers `over` on top of this pack: its settings replace or extend
     /// these, its lists extend these lists, its `[rules.<id>]` tables change
     /// rules of this pack, and its `[[rule]]`s are added.
@@ -325,9 +343,13 @@ impl Pack {
 
     fn apply_override(&mut self, id: &str, change: RuleOverride) -> Result<(), Error> {
         let Some(rule) = self.rules.iter_mut().find(|r| r.id == id) else {
+            let near = self
+                .closest_rule(id)
+                .map(|r| format!("; did you mean `{r}`?"))
+                .unwrap_or_default();
             return Err(Error::new(
                 ErrorKind::UnknownRule,
-                "no rule with this id in the packs below",
+                format!("no rule with this id in the packs below{near}"),
             ));
         };
         let RuleOverride {
@@ -534,4 +556,19 @@ fn enclosing_rule_id(text: &str, offset: usize) -> Option<String> {
         }
     }
     None
+}
+
+/// Levenshtein distance in characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
 }

@@ -1,80 +1,49 @@
-//! The command-line examples, run as a user runs them: `check` on reply
-//! files and on JSON Lines, and the `quickstart` and `custom_pack`
-//! examples.
-//!
-//! The examples are built once (`cargo build --examples`, in the profile
-//! this test was built in) and run from the target directory. Fixtures are
-//! written fresh into a directory of their own under `CARGO_TARGET_TMPDIR`.
+//! The `tactful` binary, run as a user runs it: on reply files, on JSON
+//! Lines, and its commands. Cargo builds the binary before these tests
+//! run (`CARGO_BIN_EXE_tactful`); fixtures are written fresh into a
+//! directory of their own under `CARGO_TARGET_TMPDIR`.
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 
-/// The directory holding the built examples (`target/<profile>/examples`).
-fn examples_dir() -> &'static Path {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        // This test runs from target/<profile>/deps/.
-        let exe = std::env::current_exe().expect("test executable path");
-        let profile_dir = exe
-            .parent()
-            .and_then(Path::parent)
-            .expect("target/<profile>/deps")
-            .to_path_buf();
-        let mut cmd = Command::new(env!("CARGO"));
-        cmd.args(["build", "--quiet", "--examples"])
-            .current_dir(env!("CARGO_MANIFEST_DIR"));
-        match profile_dir.file_name().and_then(|n| n.to_str()) {
-            Some("debug") | None => {}
-            Some("release") => {
-                cmd.arg("--release");
-            }
-            Some(other) => {
-                cmd.args(["--profile", other]);
-            }
-        }
-        if let Some(target) = profile_dir.parent() {
-            cmd.arg("--target-dir").arg(target);
-        }
-        let status = cmd.status().expect("run cargo build --examples");
-        assert!(status.success(), "cargo build --examples failed");
-        profile_dir.join("examples")
-    })
+/// The repository root, where `examples/replies/` is.
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("cli/ is inside the repository")
+        .to_path_buf()
 }
 
-fn example(name: &str) -> Command {
-    let mut path = examples_dir().join(name);
-    path.set_extension(std::env::consts::EXE_EXTENSION);
-    let mut cmd = Command::new(path);
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+/// `tactful`, run from the repository root.
+fn tactful() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tactful"));
+    cmd.current_dir(root())
         .env_remove("NO_COLOR")
         .stdin(Stdio::null());
     cmd
 }
 
-/// Runs `check` with `args`.
+/// Runs `tactful` with `args`.
 fn check(args: &[&str]) -> Output {
-    example("check")
-        .args(args)
-        .output()
-        .expect("run the check example")
+    tactful().args(args).output().expect("run tactful")
 }
 
-/// Runs `check` with `args` and `input` on standard input.
+/// Runs `tactful` with `args` and `input` on standard input.
 fn check_stdin(args: &[&str], input: &str) -> Output {
     use std::io::Write;
-    let mut child = example("check")
+    let mut child = tactful()
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("run the check example");
+        .expect("run tactful");
     let mut stdin = child.stdin.take().expect("stdin");
     let input = input.to_owned();
     let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let out = child.wait_with_output().expect("wait for check");
+    let out = child.wait_with_output().expect("wait for tactful");
     // A check that stops early (a bad pack) need not read its input.
     match writer.join().expect("writer thread") {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => panic!("write stdin: {e}"),
@@ -348,7 +317,10 @@ fn list_rules_and_phrases() {
     assert_eq!(code(&o), 0);
     let out = stdout(&o);
     let rows: Vec<&str> = out.lines().skip(1).collect();
-    assert_eq!(rows.len(), 24, "{out}");
+    let pack = tactful::Pack::default_pack().expect("default pack");
+    assert_eq!(rows.len(), pack.rules.len(), "{out}");
+    // Which packs are in use goes to stderr.
+    assert!(stderr(&o).starts_with("packs: default"), "{}", stderr(&o));
     assert!(out.lines().next().is_some_and(|h| h.starts_with("RULE")));
     assert!(rows.iter().any(|r| r.starts_with("not-my-job ")));
     let o = check(&["--list-phrases"]);
@@ -474,22 +446,72 @@ fn jsonl_malformed_line_in_the_middle() {
     assert_eq!(rule_ids(&parsed_at(1)), ["not-my-job"]);
     assert_eq!(parsed_at(2)["id"], 17);
     assert_eq!(rule_ids(&parsed_at(2)), ["exclamation-overuse"]);
-    assert_eq!(result_at(4), r#"{"id":2.50,"findings":[],"score":100}"#);
+    assert_eq!(result_at(4), r#"{"id":2.5,"findings":[],"score":100}"#);
 }
 
 #[test]
 fn jsonl_text_must_be_a_string() {
-    for n in [7, 8, 9] {
+    // Error lines carry the line's id when it has one.
+    for (n, id) in [(7, "7,"), (8, "8,"), (9, "")] {
+        let id = if id.is_empty() {
+            String::new()
+        } else {
+            format!(r#""id":{id}"#)
+        };
         assert_eq!(
             result_at(n),
-            format!(r#"{{"line":{n},"error":"line {n}: expected a string field \"text\""}}"#)
+            format!(r#"{{"line":{n},{id}"error":"line {n}: expected a string field \"text\""}}"#)
         );
     }
     assert!(
-        result_at(10).starts_with(r#"{"line":10,"error":"line 10: unknown channel `fax`"#),
+        result_at(10).starts_with(r#"{"line":10,"id":10,"error":"line 10: unknown variant `fax`"#),
         "{}",
         result_at(10)
     );
+}
+
+#[test]
+fn jsonl_wrong_typed_conversation_fields_are_errors_in_place() {
+    let input = [
+        r#"{"id": "t-1", "text": "Fine.", "received_at": "yesterday"}"#,
+        r#"{"id": "t-2", "text": "Fine.", "history": "earlier"}"#,
+        r#"{"id": "t-3", "text": "Fine.", "history": [{"role": "boss", "text": "hi"}]}"#,
+        r#"{"id": "t-4", "text": "Fine.", "customer": 4}"#,
+        r#"{"id": "t-5", "text": "That's not my job.", "customer": "Where is my parcel?", "history": [{"role": "customer", "text": "Hello?"}, {"role": "agent", "text": "Hi!"}], "received_at": "2026-11-02T09:14:00Z", "sent_at": "2026-11-03T15:40:00+01:00", "company": "ignored"}"#,
+        r#"{"id": {"nested": 1}, "text": 5}"#,
+    ]
+    .join("\n");
+    let o = check_stdin(&["--jsonl", "-"], &input);
+    assert_eq!(code(&o), 2, "malformed lines exit 2");
+    let out = json_lines(&o);
+    assert_eq!(out.len(), 6);
+    for (n, result) in out.iter().enumerate().take(4) {
+        let n = n + 1;
+        assert_eq!(result["line"], n, "{result}");
+        assert_eq!(result["id"], format!("t-{n}"), "{result}");
+        let msg = result["error"].as_str().expect("an error message");
+        assert!(msg.starts_with(&format!("line {n}: ")), "{msg}");
+    }
+    assert!(out[0]["error"]
+        .as_str()
+        .is_some_and(|m| m.contains("RFC 3339")));
+    assert_eq!(out[4]["id"], "t-5");
+    assert_eq!(rule_ids(&out[4]), ["not-my-job"]);
+    // An id that is not a string or number is left out.
+    assert_eq!(out[5].as_object().map(|m| m.len()), Some(2), "{}", out[5]);
+    let err = stderr(&o);
+    assert!(err.contains("5 malformed input lines"), "{err}");
+}
+
+#[test]
+fn jsonl_fix_adds_the_fixed_text() {
+    let input = r#"{"id": 1, "text": "FYI the refund is done."}"#;
+    let o = check_stdin(&["--jsonl", "-", "--fix"], input);
+    assert_eq!(code(&o), 0);
+    let out = json_lines(&o);
+    assert_eq!(out[0]["fixed"], "For your information the refund is done.");
+    let o = check_stdin(&["--jsonl", "-"], input);
+    assert!(json_lines(&o)[0].get("fixed").is_none());
 }
 
 #[test]
@@ -500,12 +522,19 @@ fn jsonl_echoes_ids_as_given() {
         let end = rest.find(",\"findings\":").expect("findings after the id");
         rest[..end].to_owned()
     };
+    // Ids are written as the library's `ReplyId` serialises them: strings
+    // as given, numbers as numbers.
     assert_eq!(id(1), "\"a\"");
     assert_eq!(id(2), "17");
-    assert_eq!(id(4), "2.50");
-    assert_eq!(id(11), "-3e2");
-    assert_eq!(id(14), "null");
-    assert_eq!(id(15), "\"caf\\u00e9 \\\"q\\\"\"");
+    assert_eq!(id(4), "2.5");
+    assert_eq!(id(11), "-300.0");
+    assert_eq!(id(15), "\"café \\\"q\\\"\"");
+    // A line without an id gives a result without one.
+    assert!(
+        result_at(14).starts_with("{\"findings\":"),
+        "{}",
+        result_at(14)
+    );
 }
 
 #[test]
@@ -527,9 +556,13 @@ fn jsonl_findings_have_the_contract_fields() {
         "end",
         "line",
         "column",
+        "utf16_start",
+        "utf16_end",
         "matched",
         "message",
         "suggestions",
+        "fix",
+        "advice",
     ];
     want.sort_unstable();
     assert_eq!(keys, want);
@@ -554,6 +587,12 @@ fn jsonl_findings_have_the_contract_fields() {
         (&"error".into(), &"empathy".into())
     );
     assert!(f["suggestions"].as_array().is_some_and(|s| !s.is_empty()));
+    // UTF-16 offsets count "é", "—" and "ç" as one unit each.
+    let utf16 = |s: &str| Value::from(s.encode_utf16().count());
+    assert_eq!(f["utf16_start"], utf16("Héllo — ça va?\n"));
+    assert_eq!(f["utf16_end"], utf16("Héllo — ça va?\nCalm down"));
+    assert_eq!(f["fix"], f["suggestions"][0]);
+    assert!(f["advice"].is_array());
     let f = find("not-my-job");
     assert_eq!(f["matched"], "that's not my job");
     assert_eq!(f["column"], 12);
@@ -705,6 +744,7 @@ fn jsonl_output_is_the_same_for_any_thread_count() {
         } else {
             let input: Value = serde_json::from_str(input).expect("valid input line");
             assert_eq!(result["id"], input["id"]);
+            assert!(result["findings"].is_array());
         }
     }
     let flagged = results
@@ -715,27 +755,120 @@ fn jsonl_output_is_the_same_for_any_thread_count() {
 }
 
 // ---------------------------------------------------------------------------
-// The other examples
+// What users of Vale and LanguageTool expect
 
 #[test]
-fn quickstart_runs() {
-    let o = example("quickstart").output().expect("run quickstart");
-    assert!(o.status.success(), "{}", stderr(&o));
-    let out = stdout(&o);
-    assert!(out.contains("error[dismissive]"), "{out}");
-    assert!(out.contains("fixed: "), "{out}");
+fn version() {
+    for flag in ["--version", "-V"] {
+        let o = check(&[flag]);
+        assert_eq!(code(&o), 0);
+        assert_eq!(
+            stdout(&o),
+            format!("tactful {}\n", env!("CARGO_PKG_VERSION"))
+        );
+    }
 }
 
 #[test]
-fn custom_pack_runs_and_its_examples_hold() {
-    let o = example("custom_pack").output().expect("run custom_pack");
-    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+fn format_json_gives_one_batch_result_per_reply_file() {
+    let dir = scratch("format_json");
+    let a = write(&dir, "a.txt", NOT_MY_JOB);
+    let b = write(&dir, "b.chat.txt", "FYI the refund is done.");
+    let missing = dir.join("missing.txt");
+    let missing = missing.to_str().expect("UTF-8 path");
+    let o = check(&["--format", "json", "--fix", &a, &b, missing]);
+    assert_eq!(code(&o), 2, "a missing file exits 2");
+    let out = json_lines(&o);
+    assert_eq!(out.len(), 3);
+    assert!(stdout(&o).starts_with("{\"path\":"), "path comes first");
+    assert_eq!(out[0]["path"], a);
+    assert_eq!(rule_ids(&out[0]), ["not-my-job"]);
+    assert_eq!(out[0]["findings"][0]["line"], 3);
+    assert!(out[0]["fixed"].as_str().is_some());
+    // The file's channel counts: no structure rules on a chat reply.
+    assert_eq!(out[1]["path"], b);
+    assert_eq!(rule_ids(&out[1]), ["jargon"]);
+    assert_eq!(out[1]["fixed"], "For your information the refund is done.");
+    assert_eq!(out[2]["path"], missing);
+    assert!(out[2]["error"]
+        .as_str()
+        .is_some_and(|e| e.contains("missing.txt")));
+    // Each result is the library's owned report plus its path.
+    let checker = tactful::Checker::new().expect("default pack");
+    let report = checker
+        .check_with(NOT_MY_JOB, &tactful::Context::default())
+        .to_owned_report_fixed();
+    let mut want = serde_json::to_value(&report).expect("serialise");
+    want.as_object_mut()
+        .expect("an object")
+        .insert("path".into(), a.clone().into());
+    assert_eq!(out[0], want);
+    // No closing line: stdout is JSON only; --fail-on still sets the status.
+    let o = check(&["--format=json", "--fail-on", "error", &a]);
+    assert_eq!(code(&o), 1);
+    assert_eq!(json_lines(&o).len(), 1);
+}
+
+#[test]
+fn test_pack_runs_a_packs_examples() {
+    let o = check(&["test-pack", "examples/house-pack.toml"]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o).starts_with("ok examples/house-pack.toml: "),
+        "{}",
+        stdout(&o)
+    );
+
+    let dir = scratch("test_pack");
+    let pack =
+        std::fs::read_to_string(root().join("examples/house-pack.toml")).expect("read house pack");
+    let broken = pack.replace(
+        "\"I've attached the invoice for March.\",",
+        "\"Per our records the invoice is attached.\",",
+    );
+    assert_ne!(broken, pack);
+    let path = write(&dir, "broken.toml", &broken);
+    let o = check(&["test-pack", &path]);
+    assert_eq!(code(&o), 1);
     let out = stdout(&o);
-    assert!(out.contains("every example holds"), "{out}");
-    for rule in ["form-letter", "badmouth-competitor", "jargon"] {
-        assert!(out.contains(&format!("[{rule}]")), "{rule}:\n{out}");
-    }
-    // The house pack works with the check example too.
+    assert!(
+        out.contains("FAIL [form-letter] counterexample is flagged at \"Per our records\""),
+        "{out}"
+    );
+    assert!(
+        out.lines().last().is_some_and(|l| l.starts_with("failed ")),
+        "{out}"
+    );
+
+    let invalid = write(
+        &dir,
+        "invalid.toml",
+        "[rules.jargn]\nseverity = \"error\"\n",
+    );
+    let o = check(&["test-pack", &invalid]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("did you mean `jargon`?"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(code(&check(&["test-pack"])), 2);
+}
+
+#[test]
+fn a_mistyped_rule_id_in_an_override_gets_a_suggestion() {
+    let dir = scratch("did_you_mean");
+    let pack = write(&dir, "house.toml", "[rules.blunt-noo]\nenabled = false\n");
+    let o = check_stdin(&["--rules", &pack, "--jsonl", "-"], "{\"text\":\"No.\"}\n");
+    assert_eq!(code(&o), 2);
+    let err = stderr(&o);
+    assert!(err.contains("rule `blunt-noo`"), "{err}");
+    assert!(err.contains("did you mean `blunt-no`?"), "{err}");
+    assert!(err.contains(&format!("{pack}:1:")), "{err}");
+}
+
+#[test]
+fn house_pack_works_with_rules() {
     let input = "{\"text\":\"Per our records, Globex is a rip-off. Our SLA is 4 hours.\"}\n";
     let o = check_stdin(
         &[
@@ -756,24 +889,42 @@ fn custom_pack_runs_and_its_examples_hold() {
 }
 
 #[test]
-fn custom_pack_fails_loudly_when_an_example_breaks() {
-    let dir = scratch("custom_pack_broken");
-    let pack = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/house-pack.toml"),
-    )
-    .expect("read house pack");
-    let broken = pack.replace(
-        "\"I've attached the invoice for March.\",",
-        "\"Per our records the invoice is attached.\",",
+fn tactful_toml_is_found_in_the_directory_or_a_parent() {
+    let dir = scratch("config");
+    let nested = dir.join("team").join("replies");
+    std::fs::create_dir_all(&nested).expect("create nested directory");
+    let config = write(
+        &dir,
+        "tactful.toml",
+        "[rules.jargon]\nenabled = false\n[lists]\ncompetitors = [\"Globex\"]\n",
     );
-    assert_ne!(broken, pack);
-    let path = write(&dir, "broken.toml", &broken);
-    let o = example("custom_pack")
-        .arg(&path)
-        .output()
-        .expect("run custom_pack");
-    assert_eq!(o.status.code(), Some(1));
+    let reply = write(&nested, "r.chat.txt", "FYI Globex is a rip-off.\n");
+    let run = |args: &[&str]| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_tactful"));
+        cmd.current_dir(&nested)
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .expect("run tactful")
+    };
+    let o = run(&["--format", "json", "-v", &reply]);
+    assert_eq!(rule_ids(&json_lines(&o)[0]), ["badmouth-competitor"]);
     let err = stderr(&o);
-    assert!(err.contains("form-letter"), "{err}");
-    assert!(err.contains("counterexample is flagged"), "{err}");
+    assert_eq!(
+        err.lines().next(),
+        Some(format!("packs: default < {config}").as_str())
+    );
+    let o = run(&["--format", "json", "--no-config", &reply]);
+    assert_eq!(rule_ids(&json_lines(&o)[0]), ["jargon"]);
+    let o = run(&["--list-rules", "--no-config"]);
+    assert!(stderr(&o).contains("--no-config"), "{}", stderr(&o));
+    // A broken project pack is an invalid pack: exit 2, with its location.
+    write(&dir, "tactful.toml", "[rules.jargon]\nenabld = false\n");
+    let o = run(&[&reply]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains(&format!("{config}:2:1")),
+        "{}",
+        stderr(&o)
+    );
 }
