@@ -25,7 +25,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::{mpsc, Mutex};
 use std::time::{Duration, Instant};
-use tactful::{Channel, CheckOptions, Checker, Edit, Pack, Report, Rule, Severity, Suggestion};
+use tactful::{
+    Channel, CheckOptions, Checker, Context, Edit, Pack, Report, Role, Rule, Severity, Suggestion,
+    Timestamp,
+};
 
 const USAGE: &str = "\
 usage: check [OPTIONS] [PATH ...]
@@ -1335,6 +1338,57 @@ struct InputLine<'a> {
     text: Cow<'a, str>,
     #[serde(borrow, default)]
     channel: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    customer: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    history: Vec<InputTurn<'a>>,
+    #[serde(borrow, default)]
+    received_at: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    sent_at: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+struct InputTurn<'a> {
+    #[serde(borrow)]
+    role: Cow<'a, str>,
+    #[serde(borrow)]
+    text: Cow<'a, str>,
+}
+
+impl<'a> InputLine<'a> {
+    /// The context to check the line in; a field of the wrong kind is an
+    /// error naming it.
+    fn context(&'a self, default: Channel) -> Result<Context<'a>, String> {
+        let channel = match &self.channel {
+            None => default,
+            Some(c) => c.parse::<Channel>()?,
+        };
+        let mut ctx = Context::channel(channel);
+        if let Some(c) = &self.customer {
+            ctx = ctx.customer(c);
+        }
+        for (i, t) in self.history.iter().enumerate() {
+            let role: Role = t
+                .role
+                .parse()
+                .map_err(|e: tactful::Error| format!("history[{i}]: {}", e.message()))?;
+            ctx = ctx.turn(role, &t.text);
+        }
+        let time = |field: &str, v: &Option<Cow<'_, str>>| {
+            v.as_deref()
+                .map(Timestamp::parse)
+                .transpose()
+                .map_err(|e| format!("{field}: {}", e.message()))
+        };
+        if let Some(at) = time("received_at", &self.received_at)? {
+            ctx = ctx.received_at(at);
+        }
+        if let Some(at) = time("sent_at", &self.sent_at)? {
+            ctx = ctx.sent_at(at);
+        }
+        Ok(ctx)
+    }
 }
 
 /// Lines per block: small enough that threads share the work evenly and
@@ -1639,17 +1693,15 @@ fn check_line(job: &Batch<'_>, raw: &[u8], line_no: u64, out: &mut Vec<u8>, tall
         if raw.iter().all(u8::is_ascii_whitespace) {
             return;
         }
-        let parsed = std::str::from_utf8(raw)
+        let line = std::str::from_utf8(raw)
             .map_err(|e| format!("line {line_no}: not UTF-8: {e}"))
-            .and_then(|s| parse_line(s, line_no))
-            .and_then(|(id, text, channel)| match channel {
-                None => Ok((id, text, job.channel)),
-                Some(c) => c
-                    .parse::<Channel>()
-                    .map(|c| (id, text, c))
-                    .map_err(|e| format!("line {line_no}: {e}")),
-            });
-        let (id, text, channel) = match parsed {
+            .and_then(|s| parse_line(s, line_no));
+        let parsed = line.as_ref().map_err(Clone::clone).and_then(|l| {
+            l.context(job.channel)
+                .map(|ctx| (l, ctx))
+                .map_err(|e| format!("line {line_no}: {e}"))
+        });
+        let (line, context) = match parsed {
             Ok(v) => v,
             Err(msg) => {
                 tally.malformed += 1;
@@ -1659,10 +1711,8 @@ fn check_line(job: &Batch<'_>, raw: &[u8], line_no: u64, out: &mut Vec<u8>, tall
         };
         let mark = out.len();
         let checked = catching(|| {
-            let report = job
-                .checker
-                .check_with(&text, &CheckOptions::channel(channel));
-            write_result(out, id, &report, &job.rule_json);
+            let report = job.checker.check_with(&line.text, &context);
+            write_result(out, line.id, &report, &job.rule_json);
             tally.add(job.checker, &report, job.fail_on);
         });
         if let Err(msg) = checked {
@@ -1685,11 +1735,9 @@ fn trim_line(raw: &[u8]) -> &[u8] {
     &raw[..end]
 }
 
-type Parsed<'a> = (Option<&'a RawValue>, Cow<'a, str>, Option<Cow<'a, str>>);
-
-fn parse_line(s: &str, line_no: u64) -> Result<Parsed<'_>, String> {
+fn parse_line(s: &str, line_no: u64) -> Result<InputLine<'_>, String> {
     match serde_json::from_str::<InputLine<'_>>(s) {
-        Ok(l) => Ok((l.id, l.text, l.channel)),
+        Ok(l) => Ok(l),
         Err(e) => match serde_json::from_str::<serde_json::Value>(s) {
             Err(_) => Err(format!("line {line_no}: invalid JSON: {e}")),
             Ok(serde_json::Value::Object(m)) if m.get("text").is_some_and(|t| t.is_string()) => {
@@ -1769,8 +1817,12 @@ fn write_result(
         let _ = serde_json::to_writer(&mut *out, f.matched());
         out.push(b',');
         match fragments {
-            Some((_, message)) => out.extend_from_slice(message.as_bytes()),
-            None => {
+            // The rule's message as it stands (not one with the finding's
+            // details filled in).
+            Some((_, message)) if std::ptr::eq(f.message(), f.rule().message.as_str()) => {
+                out.extend_from_slice(message.as_bytes())
+            }
+            _ => {
                 let _ = write!(out, "\"message\":{}", to_json(f.message()));
             }
         }

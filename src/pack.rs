@@ -13,10 +13,11 @@
 //! The default pack is embedded in the crate ([`Pack::default_pack`]); user
 //! packs are layered over it with [`Pack::layer`].
 
+pub use crate::conversation::{Delay, ExampleTurn, Gate, TextTest};
 use crate::error::{Error, ErrorKind, Location};
 pub use crate::rule::{
-    Capitals, Category, Channel, Condition, Example, Exception, Match, Near, PatternEntry,
-    PatternScope, PhraseEntry, Place, Requirement, Rule, Severity, SpanMatch,
+    Capitals, Category, Channel, Condition, Counterexample, Example, Exception, Match, Near,
+    PatternEntry, PatternScope, PhraseEntry, Place, Requirement, Rule, Severity, SpanMatch,
 };
 use once_cell::sync::Lazy;
 use serde::{Deserialize, Serialize};
@@ -376,7 +377,8 @@ impl Pack {
             }
         }
         rule.exceptions.extend(add_exceptions);
-        rule.counterexamples.extend(add_counterexamples);
+        rule.counterexamples
+            .extend(add_counterexamples.into_iter().map(Counterexample::from));
         Ok(())
     }
 

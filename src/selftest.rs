@@ -1,9 +1,9 @@
 //! Running a pack's own examples and counterexamples.
 
 use crate::checker::Checker;
-use crate::context::Context;
+use crate::context::{Context, Timestamp};
 use crate::report::apply_edits;
-use crate::rule::Channel;
+use crate::rule::{Channel, Counterexample, Example};
 use std::fmt;
 
 /// One example or counterexample that does not hold.
@@ -40,7 +40,7 @@ impl Checker {
                 problem,
             };
             for ex in &rule.examples {
-                let options = Context::channel(ex.channel.unwrap_or(Channel::Email));
+                let options = example_context(ex);
                 let report = self.check_with(&ex.text, &options);
                 let own: Vec<_> = report
                     .findings()
@@ -88,8 +88,12 @@ impl Checker {
                     ));
                 }
             }
-            for text in &rule.counterexamples {
-                let report = self.check(text);
+            for counter in &rule.counterexamples {
+                let text = counter.text();
+                let report = match counter {
+                    Counterexample::Detailed(ex) => self.check_with(text, &example_context(ex)),
+                    _ => self.check(text),
+                };
                 if let Some(f) = report.findings().iter().find(|f| f.rule_id() == rule.id) {
                     failures.push(fail(
                         text,
@@ -100,4 +104,27 @@ impl Checker {
         }
         failures
     }
+}
+
+/// The context an example is checked in: its channel and conversation.
+/// (Timestamps were validated when the checker was built.)
+pub(crate) fn example_context(ex: &Example) -> Context<'_> {
+    let mut ctx = Context::channel(ex.channel.unwrap_or(Channel::Email));
+    if let Some(c) = &ex.customer {
+        ctx = ctx.customer(c);
+    }
+    for t in &ex.history {
+        ctx = ctx.turn(t.role, &t.text);
+    }
+    if let Some(at) = ex
+        .received_at
+        .as_deref()
+        .and_then(|s| Timestamp::parse(s).ok())
+    {
+        ctx = ctx.received_at(at);
+    }
+    if let Some(at) = ex.sent_at.as_deref().and_then(|s| Timestamp::parse(s).ok()) {
+        ctx = ctx.sent_at(at);
+    }
+    ctx
 }
