@@ -11,6 +11,7 @@ use crate::pattern::Pattern as Regex;
 use crate::report::{Edit, Finding, Report, Suggestion};
 use crate::rule::{Capitals, Channel, Match, Near, PatternScope, PhraseEntry, Place, Rule};
 use crate::text::{Prepared, ScopeConfig};
+use crate::words::WordCompiler;
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::ops::Range;
@@ -123,6 +124,8 @@ enum Kind {
         requires: Option<u32>,
         unless_slot: u32,
         unless_patterns: Vec<Regex>,
+        /// Word patterns: triggers, then what keeps the rule quiet.
+        words: [Vec<CPattern>; 2],
     },
     Capitals(Caps),
     Delay(conv::CDelay),
@@ -132,6 +135,9 @@ struct CPattern {
     re: Regex,
     scope: PatternScope,
     suggest: Vec<String>,
+    /// A word pattern's own pre-filter (`Some(None)`: none can be made);
+    /// `None` for a regular expression, which the rule's `requires` gates.
+    gate: Option<Option<u32>>,
 }
 
 struct CException {
@@ -342,12 +348,13 @@ impl Checker {
                             });
                         }
                     }
-                    let required = requires.is_none_or(|r| {
-                        hits[r as usize].iter().any(|h| !prep.is_skipped(&h.range))
-                    });
-                    if required {
-                        let near: Option<&[Hit]> = requires.map(|r| hits[r as usize].as_slice());
-                        for (k, p) in patterns.iter().enumerate() {
+                    for (k, p) in patterns.iter().enumerate() {
+                        let gate = p.gate.unwrap_or(*requires);
+                        let required = gate.is_none_or(|r| {
+                            hits[r as usize].iter().any(|h| !prep.is_skipped(&h.range))
+                        });
+                        if required {
+                            let near = gate.map(|r| hits[r as usize].as_slice());
                             pattern_matches(prep, p, near, |range| {
                                 found.push(Cand {
                                     range,
@@ -404,6 +411,7 @@ impl Checker {
                 requires,
                 unless_slot,
                 unless_patterns,
+                words,
             } = &rule.kind
             else {
                 continue;
@@ -438,13 +446,22 @@ impl Checker {
                     }
                 }
             }
+            words_matches(prep, hits, &words[0], |range| {
+                triggers.push(Cand {
+                    range,
+                    source: Source::Rule,
+                })
+            });
             apply_exceptions(prep, hits, rule, &mut triggers, occurrences);
             if triggers.is_empty() {
                 continue;
             }
-            let unless = hits[*unless_slot as usize]
-                .iter()
-                .any(|h| !prep.is_skipped(&h.range))
+            let mut unless_words = false;
+            words_matches(prep, hits, &words[1], |_| unless_words = true);
+            let unless = unless_words
+                || hits[*unless_slot as usize]
+                    .iter()
+                    .any(|h| !prep.is_skipped(&h.range))
                 || unless_patterns.iter().any(|re| {
                     re.find_iter(&prep.norm)
                         .any(|m| !m.is_empty() && !prep.is_skipped(&m))
@@ -757,6 +774,27 @@ fn pattern_matches(
                 }
             }
         }
+    }
+}
+
+/// Runs word patterns, each on the sentences that hold its pre-filter words.
+fn words_matches(
+    prep: &Prepared,
+    hits: &[Vec<Hit>],
+    patterns: &[CPattern],
+    mut push: impl FnMut(Range<usize>),
+) {
+    for p in patterns {
+        let gate = p.gate.flatten();
+        if gate.is_some_and(|r| hits[r as usize].iter().all(|h| prep.is_skipped(&h.range))) {
+            continue;
+        }
+        pattern_matches(
+            prep,
+            p,
+            gate.map(|r| hits[r as usize].as_slice()),
+            &mut push,
+        );
     }
 }
 
@@ -1146,6 +1184,7 @@ fn compile(pack: Pack) -> Result<Inner, Error> {
         canon: Canon::with_ignored(&settings.contractions, &settings.ignore_words),
     };
     let vocab = Vocabulary::new(&pack.lists, &scope.canon);
+    let word_compiler = WordCompiler::new(&pack.lists, &scope.canon);
     let mut phrases = PhraseSetBuilder::default();
     let mut conv_phrases = conv::PhrasesBuilder::default();
     let ids: Vec<&str> = pack.rules.iter().map(|r| r.id.as_str()).collect();
@@ -1168,6 +1207,7 @@ fn compile(pack: Pack) -> Result<Inner, Error> {
             pack: &pack,
             rule,
             vocab: &vocab,
+            words: &word_compiler,
         };
         let add_phrases = |b: &mut PhraseSetBuilder, slot: u32, templates: &[&str]| {
             for (e, t) in templates.iter().enumerate() {
@@ -1209,7 +1249,11 @@ fn compile(pack: Pack) -> Result<Inner, Error> {
                         re: ctx.regex(p.pattern())?,
                         scope: p.scope(),
                         suggest: p.suggest().to_vec(),
+                        gate: None,
                     });
+                }
+                for w in &m.words {
+                    patterns.push(ctx.words(&mut phrases, w.words(), w.suggest())?);
                 }
                 Kind::Span {
                     slot,
@@ -1268,6 +1312,10 @@ fn compile(pack: Pack) -> Result<Inner, Error> {
                         .iter()
                         .map(|p| ctx.regex(p))
                         .collect::<Result<_, _>>()?,
+                    words: [
+                        ctx.all_words(&mut phrases, &m.if_words)?,
+                        ctx.all_words(&mut phrases, &m.unless_words)?,
+                    ],
                 }
             }
             Match::Capitals(c) => {
@@ -1298,13 +1346,17 @@ fn compile(pack: Pack) -> Result<Inner, Error> {
         let mut exceptions = Vec::new();
         for ex in &rule.exceptions {
             let slot = list_slot(&mut phrases, &ex.phrases)?;
+            let mut patterns: Vec<Regex> = ex
+                .patterns
+                .iter()
+                .map(|p| ctx.regex(p))
+                .collect::<Result<_, _>>()?;
+            for w in &ex.words {
+                patterns.push(ctx.words(&mut phrases, w, &[])?.re);
+            }
             exceptions.push(CException {
                 slot,
-                patterns: ex
-                    .patterns
-                    .iter()
-                    .map(|p| ctx.regex(p))
-                    .collect::<Result<_, _>>()?,
+                patterns,
                 near: ex.near,
             });
         }
@@ -1356,6 +1408,7 @@ pub(crate) struct Ctx<'p> {
     pack: &'p Pack,
     rule: &'p Rule,
     vocab: &'p Vocabulary<'p>,
+    words: &'p WordCompiler<'p>,
 }
 
 impl Ctx<'_> {
@@ -1429,5 +1482,41 @@ impl Ctx<'_> {
         })?;
         Regex::new(&expanded, PATTERN_SIZE_LIMIT)
             .map_err(|msg| self.error(ErrorKind::InvalidPattern, msg, pattern))
+    }
+
+    /// Compiles a word pattern, its pre-filter words added to the automaton.
+    fn words(
+        &self,
+        b: &mut PhraseSetBuilder,
+        pattern: &str,
+        suggest: &[String],
+    ) -> Result<CPattern, Error> {
+        let compiled = self.words.compile(pattern).map_err(|e| {
+            let kind = if e.starts_with("unknown list") {
+                ErrorKind::UnknownList
+            } else {
+                ErrorKind::InvalidPattern
+            };
+            self.error(kind, e, pattern)
+        })?;
+        let re = Regex::new(&compiled.regex, PATTERN_SIZE_LIMIT)
+            .map_err(|msg| self.error(ErrorKind::InvalidPattern, msg, pattern))?;
+        let gate = (!compiled.anchors.is_empty()).then(|| {
+            let slot = b.slot();
+            for a in compiled.anchors {
+                b.add(slot, 0, a);
+            }
+            slot
+        });
+        Ok(CPattern {
+            re,
+            scope: PatternScope::Text,
+            suggest: suggest.to_vec(),
+            gate: Some(gate),
+        })
+    }
+
+    fn all_words(&self, b: &mut PhraseSetBuilder, list: &[String]) -> Result<Vec<CPattern>, Error> {
+        list.iter().map(|w| self.words(b, w, &[])).collect()
     }
 }

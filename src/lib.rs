@@ -78,6 +78,7 @@ mod report;
 mod rule;
 mod selftest;
 mod text;
+mod words;
 
 pub use checker::{Checker, CheckerBuilder};
 pub use context::{

@@ -18,6 +18,7 @@ use crate::error::{Error, ErrorKind, Location};
 pub use crate::rule::{
     Capitals, Category, Channel, Condition, Counterexample, Example, Exception, Match, Near,
     PatternEntry, PatternScope, PhraseEntry, Place, Requirement, Rule, Severity, SpanMatch,
+    WordsEntry,
 };
 use once_cell::sync::Lazy;
 use serde::{Deserialize, Serialize};
@@ -120,6 +121,9 @@ pub struct RuleOverride {
     /// Patterns added to the rule's patterns.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub add_patterns: Vec<PatternEntry>,
+    /// Word patterns added to the rule's word patterns.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub add_words: Vec<WordsEntry>,
     /// Exceptions added to the rule's exceptions.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub add_exceptions: Vec<Exception>,
@@ -335,6 +339,7 @@ impl Pack {
             channels,
             add_phrases,
             add_patterns,
+            add_words,
             add_exceptions,
             add_counterexamples,
         } = change;
@@ -372,6 +377,17 @@ impl Pack {
                         ErrorKind::InvalidRule,
                         "add-phrases and add-patterns apply to phrases, pattern and \
                          requirement rules only",
+                    ))
+                }
+            }
+        }
+        if !add_words.is_empty() {
+            match &mut rule.matcher {
+                Match::Phrases(m) | Match::Pattern(m) => m.words.extend(add_words),
+                _ => {
+                    return Err(Error::new(
+                        ErrorKind::InvalidRule,
+                        "add-words applies to phrases and pattern rules only",
                     ))
                 }
             }

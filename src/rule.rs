@@ -329,6 +329,46 @@ pub struct SpanMatch {
     /// (a pre-filter; empty means patterns always run).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub requires: Vec<String>,
+    /// Word patterns (see the crate's README): `{list}`, inflections
+    /// (`mess~`), gaps (`...`), any word (`_`). Each runs only on the
+    /// sentences that hold its rarest required word; `requires` does not
+    /// apply to them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub words: Vec<WordsEntry>,
+}
+
+/// A word pattern, optionally with suggestions of its own.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged, deny_unknown_fields)]
+pub enum WordsEntry {
+    /// Just the word pattern.
+    Plain(String),
+    /// A word pattern with its own suggestions (used before the rule's).
+    Detailed {
+        /// The word pattern.
+        words: String,
+        /// Suggestions for this pattern, best first.
+        #[serde(default)]
+        suggest: Vec<String>,
+    },
+}
+
+impl WordsEntry {
+    /// The word pattern.
+    pub fn words(&self) -> &str {
+        match self {
+            WordsEntry::Plain(w) => w,
+            WordsEntry::Detailed { words, .. } => words,
+        }
+    }
+
+    /// The entry's own suggestions.
+    pub fn suggest(&self) -> &[String] {
+        match self {
+            WordsEntry::Plain(_) => &[],
+            WordsEntry::Detailed { suggest, .. } => suggest,
+        }
+    }
 }
 
 /// A phrase template, optionally with suggestions of its own.
@@ -464,6 +504,9 @@ pub struct Exception {
     /// Regular expressions over the agent's text.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub patterns: Vec<String>,
+    /// Word patterns.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub words: Vec<String>,
     /// Where they must stand.
     #[serde(default)]
     pub near: Near,
@@ -524,6 +567,9 @@ pub struct Condition {
     /// Patterns that are triggers.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub if_patterns: Vec<String>,
+    /// Word patterns that are triggers (not subject to `requires`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub if_words: Vec<String>,
     /// Phrases one of which must occur before `if-patterns` run (a
     /// pre-filter; empty means they always run).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -534,6 +580,9 @@ pub struct Condition {
     /// Patterns that, anywhere in the reply, keep the rule quiet.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unless_patterns: Vec<String>,
+    /// Word patterns that, anywhere in the reply, keep the rule quiet.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unless_words: Vec<String>,
 }
 
 /// The detector for words written in capitals.
