@@ -1336,12 +1336,7 @@ fn compile(pack: Pack) -> Result<Inner, Error> {
         conv::check_examples(&ctx.conv(), rule)?;
         let gate = match &rule.conversation {
             None => None,
-            Some(g) => Some(conv::CGate::compile(
-                &ctx.conv(),
-                &mut conv_phrases,
-                g,
-                asks(&rule.matcher),
-            )?),
+            Some(g) => Some(conv::CGate::compile(&ctx.conv(), &mut conv_phrases, g)?),
         };
         let mut exceptions = Vec::new();
         for ex in &rule.exceptions {
@@ -1384,24 +1379,6 @@ fn compile(pack: Pack) -> Result<Inner, Error> {
         scope,
         conv: conv_phrases.build()?,
     })
-}
-
-/// What a rule asks of the reply, for a conversation's earlier agent turns
-/// to satisfy.
-fn asks(m: &Match) -> Option<conv::TextTest> {
-    let mut t = conv::TextTest::default();
-    match m {
-        Match::Requirement(r) => {
-            t.phrases = r.phrases.clone();
-            t.patterns = r.patterns.clone();
-        }
-        Match::Condition(c) => {
-            t.phrases = c.unless_phrases.clone();
-            t.patterns = c.unless_patterns.clone();
-        }
-        _ => return None,
-    }
-    Some(t)
 }
 
 pub(crate) struct Ctx<'p> {
@@ -1514,6 +1491,13 @@ impl Ctx<'_> {
             suggest: suggest.to_vec(),
             gate: Some(gate),
         })
+    }
+
+    /// A word pattern's regular expression alone, for texts the reply's
+    /// automaton does not scan (the customer's message).
+    pub(crate) fn word_regex(&self, pattern: &str) -> Result<Regex, Error> {
+        self.words(&mut PhraseSetBuilder::default(), pattern, &[])
+            .map(|p| p.re)
     }
 
     fn all_words(&self, b: &mut PhraseSetBuilder, list: &[String]) -> Result<Vec<CPattern>, Error> {

@@ -38,7 +38,7 @@ use std::collections::BTreeMap;
 /// [rule.conversation]
 /// customer = { phrases = ["never arrived", "still waiting"], capitals = { min-run = 2 } }
 /// unless-customer = { phrases = ["thank you"] }
-/// earlier-agent-turns = true
+/// earlier-agent = { phrases = ["sorry"] }
 /// fix-after = ["hi", "hello"]
 /// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -56,12 +56,10 @@ pub struct Gate {
     /// Earlier customer turns count for `customer` too (default `false`).
     #[serde(default)]
     pub earlier_customer_turns: bool,
-    /// An earlier agent turn that holds what the rule asks of the reply
-    /// (a requirement's `phrases` / `patterns`, a condition's
-    /// `unless-phrases` / `unless-patterns`) keeps the rule quiet: what
-    /// was said earlier in the conversation holds.
-    #[serde(default)]
-    pub earlier_agent_turns: bool,
+    /// An earlier agent turn that shows one of these keeps the rule quiet:
+    /// what was said earlier in the conversation (an apology) holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub earlier_agent: Option<TextTest>,
     /// With the customer's message: the rule stays quiet when the reply
     /// shares a content word with it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -86,9 +84,18 @@ pub struct TextTest {
     /// Regular expressions over the normalised message.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub patterns: Vec<String>,
+    /// Word patterns (as a rule's `words`: inflections, gaps, any word).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub words: Vec<String>,
     /// Words in capitals, as the `capitals` match kind finds them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capitals: Option<Capitals>,
+    /// Phrases that open a hypothetical question ("will", "is there"):
+    /// a phrase, pattern or word-pattern match inside a question that
+    /// opens with one of them does not count ("Will these get cancelled
+    /// too?" reports nothing).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_in_questions: Vec<String>,
 }
 
 /// What counts as sharing a word with the customer's message.
@@ -225,6 +232,7 @@ impl PhrasesBuilder {
 
 pub(crate) struct CTest {
     slot: Option<u32>,
+    questions: Option<u32>,
     patterns: Vec<Regex>,
     caps: Option<Caps>,
 }
@@ -236,19 +244,25 @@ impl CTest {
         t: &TextTest,
         what: &str,
     ) -> Result<CTest, Error> {
-        if t.phrases.is_empty() && t.patterns.is_empty() && t.capitals.is_none() {
+        if t.phrases.is_empty()
+            && t.patterns.is_empty()
+            && t.words.is_empty()
+            && t.capitals.is_none()
+        {
             return Err(c.error(
                 ErrorKind::InvalidRule,
-                format!("conversation.{what} needs phrases, patterns or capitals"),
+                format!("conversation.{what} needs phrases, patterns, words or capitals"),
                 what,
             ));
         }
         Ok(CTest {
             slot: b.slot(c, &t.phrases)?,
+            questions: b.slot(c, &t.not_in_questions)?,
             patterns: t
                 .patterns
                 .iter()
                 .map(|p| c.regex(p))
+                .chain(t.words.iter().map(|w| c.ctx.word_regex(w)))
                 .collect::<Result<_, _>>()?,
             caps: t.capitals.as_ref().map(|k| c.caps(k)).transpose()?,
         })
@@ -256,15 +270,49 @@ impl CTest {
 
     fn holds(&self, m: &Read<'_>) -> bool {
         let prep = m.prep;
+        let counts = |r: &std::ops::Range<usize>| {
+            !prep.is_skipped(r) && !self.questions.is_some_and(|q| in_question(m, q, r.start))
+        };
         self.slot.is_some_and(|s| {
             m.hits
                 .get(s as usize)
-                .is_some_and(|h| h.iter().any(|h| !prep.is_skipped(&h.range)))
+                .is_some_and(|h| h.iter().any(|h| counts(&h.range)))
         }) || self.patterns.iter().any(|re| {
             re.find_iter(&prep.norm)
-                .any(|r| !r.is_empty() && !prep.is_skipped(&r))
+                .any(|r| !r.is_empty() && counts(&r))
         }) || self.caps.as_ref().is_some_and(|k| caps_fire(prep, k))
     }
+}
+
+/// Whether `at` lies in a question (a sentence ending in `?`) that opens
+/// with a phrase of slot `q` (after any @handles).
+fn in_question(m: &Read<'_>, q: u32, at: usize) -> bool {
+    let prep = m.prep;
+    let Some(i) = prep.sentence_of(at) else {
+        return false;
+    };
+    let s = &prep.sentences[i];
+    if !prep.norm[s.clone()].trim_end().ends_with('?') {
+        return false;
+    }
+    // At the start of the question, or of its last clause ("…, but will
+    // it get cancelled too?").
+    let opens_at = |start: usize| {
+        let before = &prep.norm[s.start..start];
+        let clause = before.trim_end();
+        clause.ends_with(',')
+            || [" but", " and", " so", " or"].iter().any(|w| {
+                let b = clause.as_bytes();
+                b.len() > w.len() && b[b.len() - w.len()..].eq_ignore_ascii_case(w.as_bytes())
+            })
+            || before.split(' ').all(|w| {
+                w.is_empty() || w.starts_with(['@', '#']) || !w.chars().any(char::is_alphanumeric)
+            })
+    };
+    m.hits.get(q as usize).is_some_and(|h| {
+        h.iter()
+            .any(|h| h.range.start >= s.start && h.range.start < s.end && opens_at(h.range.start))
+    })
 }
 
 pub(crate) struct CGate {
@@ -283,29 +331,13 @@ struct CShared {
 }
 
 impl CGate {
-    /// Compiles a rule's `conversation` table; `asks` is what the rule asks
-    /// of the reply (phrases, patterns), for `earlier-agent-turns`.
-    pub fn compile(
-        c: &Compiler<'_>,
-        b: &mut PhrasesBuilder,
-        g: &Gate,
-        asks: Option<TextTest>,
-    ) -> Result<CGate, Error> {
-        let earlier_agent = match (g.earlier_agent_turns, asks) {
-            (false, _) => None,
-            (true, Some(t)) if !(t.phrases.is_empty() && t.patterns.is_empty()) => {
-                Some(CTest::compile(c, b, &t, "earlier-agent-turns")?)
-            }
-            (true, _) => {
-                return Err(c.error(
-                    ErrorKind::InvalidRule,
-                    "conversation.earlier-agent-turns needs a requirement or a condition \
-                     with unless-phrases or unless-patterns"
-                        .into(),
-                    "earlier-agent-turns",
-                ))
-            }
-        };
+    /// Compiles a rule's `conversation` table.
+    pub fn compile(c: &Compiler<'_>, b: &mut PhrasesBuilder, g: &Gate) -> Result<CGate, Error> {
+        let earlier_agent = g
+            .earlier_agent
+            .as_ref()
+            .map(|t| CTest::compile(c, b, t, "earlier-agent"))
+            .transpose()?;
         if g.earlier_customer_turns && g.customer.is_none() {
             return Err(c.error(
                 ErrorKind::InvalidRule,

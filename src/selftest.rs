@@ -81,7 +81,13 @@ impl Checker {
                     }
                 }
                 let again = self.check_with(&fixed, &options);
-                if again.findings().iter().any(|f| f.rule_id() == rule.id) {
+                // Fixed means no finding of the rule with something to
+                // fix: a late reply stays late, but needs no second apology.
+                if again
+                    .findings()
+                    .iter()
+                    .any(|f| f.rule_id() == rule.id && !f.suggestions().is_empty())
+                {
                     failures.push(fail(
                         &ex.text,
                         format!("the fixed text {fixed:?} is flagged again"),

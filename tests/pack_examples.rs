@@ -38,6 +38,8 @@ fn default_pack_has_every_spec_rule() {
         ("missing-thanks", Structure, Hint),
         ("missing-closing", Structure, Hint),
         ("refusal-without-alternative", Refusal, Warning),
+        ("missing-apology", Empathy, Hint),
+        ("late-reply", Attention, Warning),
     ];
     let pack = Pack::default_pack().expect("the default pack parses");
     assert_eq!(pack.rules.len(), spec.len());
