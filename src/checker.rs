@@ -124,11 +124,16 @@ enum Kind {
         requires: Option<u32>,
         unless_slot: u32,
         unless_patterns: Vec<Regex>,
-        /// Word patterns: triggers, then what keeps the rule quiet.
-        words: [Vec<CPattern>; 2],
+        /// Word patterns: triggers, what keeps the rule quiet, and what
+        /// may fill a sentence besides a trigger.
+        words: [Vec<CPattern>; 3],
+        /// Phrases that may fill a sentence, when every sentence must be
+        /// covered, and patterns for a whole sentence that needs no trigger.
+        every_sentence: Option<(u32, Vec<Regex>)>,
     },
     Capitals(Caps),
     Delay(conv::CDelay),
+    Length(crate::reply::Limits),
 }
 
 struct CPattern {
@@ -144,6 +149,7 @@ struct CException {
     slot: u32,
     patterns: Vec<Regex>,
     near: Near,
+    required: bool,
 }
 
 pub(crate) struct Caps {
@@ -365,6 +371,14 @@ impl Checker {
                     }
                 }
                 Kind::Capitals(caps) => caps_candidates(prep, caps, &mut found),
+                Kind::Length(limits) => {
+                    occurrences.clear();
+                    crate::reply::length_candidates(prep, limits, options.channel, occurrences);
+                    found.extend(occurrences.drain(..).map(|range| Cand {
+                        range,
+                        source: Source::Rule,
+                    }));
+                }
                 Kind::Requirement {
                     slot,
                     patterns,
@@ -412,6 +426,7 @@ impl Checker {
                 unless_slot,
                 unless_patterns,
                 words,
+                every_sentence,
             } = &rule.kind
             else {
                 continue;
@@ -468,6 +483,23 @@ impl Checker {
                 });
             if unless {
                 continue;
+            }
+            if let Some((also, also_patterns)) = every_sentence {
+                occurrences.clear();
+                occurrences.extend(triggers.iter().map(|c| c.range.clone()));
+                occurrences.extend(hits[*also as usize].iter().map(|h| h.range.clone()));
+                for s in &prep.sentences {
+                    if also_patterns
+                        .iter()
+                        .any(|re| re.is_match(&prep.norm[s.clone()]))
+                    {
+                        occurrences.push(s.start..s.start + 1);
+                    }
+                }
+                words_matches(prep, hits, &words[2], |r| occurrences.push(r));
+                if !crate::reply::every_sentence_holds(prep, occurrences) {
+                    continue;
+                }
             }
             triggers.sort_by_key(|c| (c.range.start, std::cmp::Reverse(c.range.end)));
             triggers.truncate(1);
@@ -854,9 +886,13 @@ fn apply_exceptions(
             occ.extend(re.find_iter(&prep.norm));
         }
         if occ.is_empty() {
+            if ex.required {
+                found.clear();
+                return;
+            }
             continue;
         }
-        found.retain(|c| !occ.iter().any(|o| near(prep, &c.range, o, ex.near)));
+        found.retain(|c| occ.iter().any(|o| near(prep, &c.range, o, ex.near)) == ex.required);
         if found.is_empty() {
             return;
         }
@@ -873,12 +909,14 @@ fn near(prep: &Prepared, c: &Range<usize>, o: &Range<usize>, how: Near) -> bool 
         Near::Overlap => overlaps,
         Near::Before => o.end <= c.start && gap_is_blank(prep, o.end, c.start),
         Near::After => o.start >= c.end && gap_is_blank(prep, c.end, o.start),
-        Near::Sentence | Near::NextSentence => {
+        Near::Sentence | Near::NextSentence | Near::PreviousSentence => {
             let (Some(sc), Some(so)) = (prep.sentence_of(c.start), prep.sentence_of(o.start))
             else {
                 return overlaps;
             };
-            so == sc || (how == Near::NextSentence && so == sc + 1)
+            so == sc
+                || (how == Near::NextSentence && so == sc + 1)
+                || (how == Near::PreviousSentence && so + 1 == sc)
         }
         Near::Reply => true,
     }
@@ -988,7 +1026,9 @@ fn caps_candidates(prep: &Prepared, caps: &Caps, out: &mut Vec<Cand>) {
         for tok in tokens(sentence) {
             let range = s.start + tok.start..s.start + tok.end;
             // A link or quotation between words ends a run.
-            if norm.as_bytes()[prev_end..range.start].contains(&PLACEHOLDER_LEAD) {
+            // So does a comma: capitals in a list are names ("LEEDS, YORK").
+            let gap = &norm.as_bytes()[prev_end..range.start];
+            if gap.contains(&PLACEHOLDER_LEAD) || gap.contains(&b',') {
                 finish(&mut run, run_before.take(), out);
                 lead = None;
             }
@@ -1119,6 +1159,10 @@ fn classify(word: &str, caps: &Caps, skipped: bool) -> Tok {
     if is_acronym(word) {
         return Tok::Neutral;
     }
+    // No vowel: an abbreviation or a credential ("MBBS", "NCMP").
+    if !word.bytes().any(|b| b"AEIOUY".contains(&b)) {
+        return Tok::Neutral;
+    }
     // "USB-C": every part an acronym or a single letter.
     if word.contains(['-', '/'])
         && word
@@ -1236,7 +1280,7 @@ fn compile(pack: Pack) -> Result<Inner, Error> {
         let mut phrase_caps = Vec::new();
         let mut keep_case = pack.lists.get("acronyms").cloned().unwrap_or_default();
         let kind = match &rule.matcher {
-            Match::Phrases(m) | Match::Pattern(m) => {
+            Match::Phrases(m) | Match::Pattern(m) | Match::Words(m) => {
                 let slot = phrases.slot();
                 let templates: Vec<&str> = m.phrases.iter().map(|p| p.phrase()).collect();
                 add_phrases(&mut phrases, slot, &templates)?;
@@ -1315,9 +1359,26 @@ fn compile(pack: Pack) -> Result<Inner, Error> {
                     words: [
                         ctx.all_words(&mut phrases, &m.if_words)?,
                         ctx.all_words(&mut phrases, &m.unless_words)?,
+                        ctx.all_words(&mut phrases, &m.also_words)?,
                     ],
+                    every_sentence: match m.every_sentence {
+                        true => Some((
+                            list_slot(&mut phrases, &m.also_phrases)?,
+                            m.also_patterns
+                                .iter()
+                                .map(|p| ctx.regex(p))
+                                .collect::<Result<_, _>>()?,
+                        )),
+                        false => None,
+                    },
                 }
             }
+            Match::Length(l) => Kind::Length(crate::reply::Limits {
+                sentence_words: l.max_sentence_words,
+                email: l.max_words.email,
+                chat: l.max_words.chat,
+                social: l.max_words.social,
+            }),
             Match::Capitals(c) => {
                 let caps = ctx.caps(c)?;
                 keep_case = caps.acronyms.clone();
@@ -1353,6 +1414,7 @@ fn compile(pack: Pack) -> Result<Inner, Error> {
                 slot,
                 patterns,
                 near: ex.near,
+                required: ex.required,
             });
         }
         rules.push(Compiled {

@@ -74,6 +74,7 @@ mod matcher;
 mod offsets;
 pub mod pack;
 mod pattern;
+mod reply;
 mod report;
 mod rule;
 mod selftest;

@@ -129,7 +129,7 @@ pub struct RuleOverride {
     pub add_exceptions: Vec<Exception>,
     /// Texts added to the rule's examples of what it must leave alone.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub add_counterexamples: Vec<String>,
+    pub add_counterexamples: Vec<Counterexample>,
 }
 
 /// Where a rule was defined, for error messages.
@@ -360,7 +360,7 @@ impl Pack {
         }
         if !add_phrases.is_empty() || !add_patterns.is_empty() {
             match &mut rule.matcher {
-                Match::Phrases(m) | Match::Pattern(m) => {
+                Match::Phrases(m) | Match::Pattern(m) | Match::Words(m) => {
                     m.phrases.extend(add_phrases);
                     m.patterns.extend(add_patterns);
                 }
@@ -383,11 +383,13 @@ impl Pack {
         }
         if !add_words.is_empty() {
             match &mut rule.matcher {
-                Match::Phrases(m) | Match::Pattern(m) => m.words.extend(add_words),
+                Match::Phrases(m) | Match::Pattern(m) | Match::Words(m) => {
+                    m.words.extend(add_words)
+                }
                 _ => {
                     return Err(Error::new(
                         ErrorKind::InvalidRule,
-                        "add-words applies to phrases and pattern rules only",
+                        "add-words applies to phrases, pattern and words rules only",
                     ))
                 }
             }
@@ -413,11 +415,14 @@ impl Pack {
                 );
             }
             match &rule.matcher {
-                Match::Phrases(m) if m.phrases.is_empty() => {
+                Match::Phrases(m) if m.phrases.is_empty() && m.words.is_empty() => {
                     return fail(ErrorKind::InvalidRule, "a phrases rule needs phrases")
                 }
-                Match::Pattern(m) if m.patterns.is_empty() => {
+                Match::Pattern(m) if m.patterns.is_empty() && m.words.is_empty() => {
                     return fail(ErrorKind::InvalidRule, "a pattern rule needs patterns")
+                }
+                Match::Words(m) if m.words.is_empty() => {
+                    return fail(ErrorKind::InvalidRule, "a words rule needs words")
                 }
                 Match::Requirement(m) if m.phrases.is_empty() && m.patterns.is_empty() => {
                     return fail(
@@ -428,20 +433,24 @@ impl Pack {
                 Match::Condition(m)
                     if m.if_rules.is_empty()
                         && m.if_phrases.is_empty()
-                        && m.if_patterns.is_empty() =>
+                        && m.if_patterns.is_empty()
+                        && m.if_words.is_empty() =>
                 {
                     return fail(
                         ErrorKind::InvalidRule,
-                        "a condition needs if-rules, if-phrases or if-patterns",
+                        "a condition needs if-rules, if-phrases, if-patterns or if-words",
                     )
                 }
                 _ => {}
             }
             for exception in &rule.exceptions {
-                if exception.phrases.is_empty() && exception.patterns.is_empty() {
+                if exception.phrases.is_empty()
+                    && exception.patterns.is_empty()
+                    && exception.words.is_empty()
+                {
                     return fail(
                         ErrorKind::InvalidRule,
-                        "an exception needs phrases or patterns",
+                        "an exception needs phrases, patterns or words",
                     );
                 }
             }

@@ -254,6 +254,14 @@ impl Counterexample {
         }
     }
 
+    /// The channel to check it on.
+    pub fn channel(&self) -> Channel {
+        match self {
+            Counterexample::Plain(_) => Channel::Email,
+            Counterexample::Detailed(e) => e.channel.unwrap_or_default(),
+        }
+    }
+
     /// The reply with its channel and conversation.
     pub fn example(&self) -> Example {
         match self {
@@ -268,6 +276,12 @@ impl Counterexample {
             },
             Counterexample::Detailed(e) => e.clone(),
         }
+    }
+}
+
+impl From<&str> for Counterexample {
+    fn from(text: &str) -> Self {
+        Counterexample::Plain(text.to_owned())
     }
 }
 
@@ -301,6 +315,8 @@ pub enum Match {
     /// Regular expressions over the agent's text or one sentence at a time.
     /// Phrases may be added.
     Pattern(SpanMatch),
+    /// Word patterns (`words`); phrases and patterns may be added.
+    Words(SpanMatch),
     /// A reply-level requirement: a reply of at least `min-sentences`
     /// sentences must contain one of the phrases or patterns.
     Requirement(Requirement),
@@ -312,6 +328,35 @@ pub enum Match {
     /// How long the reply took: fires when it was sent more than a
     /// threshold after the customer's message was received.
     Delay(crate::conversation::Delay),
+    /// Sentences, or a whole reply, longer than a limit.
+    Length(Length),
+}
+
+/// The detector for long sentences and long replies.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Length {
+    /// A sentence of more words than this is a finding (0: no limit).
+    #[serde(default)]
+    pub max_sentence_words: usize,
+    /// Most words in the agent's text, per channel (0: no limit).
+    #[serde(default)]
+    pub max_words: ChannelLimits,
+}
+
+/// A limit for each channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct ChannelLimits {
+    /// For email replies.
+    #[serde(default)]
+    pub email: usize,
+    /// For chat replies.
+    #[serde(default)]
+    pub chat: usize,
+    /// For social replies.
+    #[serde(default)]
+    pub social: usize,
 }
 
 /// The span matcher shared by the `phrases` and `pattern` kinds.
@@ -489,6 +534,8 @@ pub enum Near {
     Sentence,
     /// In the same sentence or the next one.
     NextSentence,
+    /// In the same sentence or the one before.
+    PreviousSentence,
     /// Anywhere in the agent's text.
     Reply,
 }
@@ -510,6 +557,10 @@ pub struct Exception {
     /// Where they must stand.
     #[serde(default)]
     pub near: Near,
+    /// Turns the exception round: a match stands only if one of these
+    /// stands `near` it ("a bare No, when a refusal follows").
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub required: bool,
 }
 
 /// Where a requirement looks, and where its fix goes.
@@ -583,6 +634,21 @@ pub struct Condition {
     /// Word patterns that, anywhere in the reply, keep the rule quiet.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unless_words: Vec<String>,
+    /// Fire only when every sentence of the agent's text holds a trigger
+    /// or one of `also-phrases` / `also-words` (a greeting, say): the reply
+    /// does nothing else.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub every_sentence: bool,
+    /// Phrases that may fill a sentence besides the triggers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also_phrases: Vec<String>,
+    /// Word patterns that may fill a sentence besides the triggers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also_words: Vec<String>,
+    /// Patterns matched against each sentence on its own (`^` and `$`
+    /// anchor to it): a sentence they match needs no trigger.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also_patterns: Vec<String>,
 }
 
 /// The detector for words written in capitals.

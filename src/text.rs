@@ -996,11 +996,13 @@ fn find_masks(s: &str, cfg: &ScopeConfig, out: &mut Vec<(usize, usize, Option<ch
         while i < b.len() {
             let rest = &b[i..];
             let (open_len, close): (usize, &[&str]) = if rest[0] == b'"' {
-                (1, &["\"", "\u{201D}", "&quot;"])
+                (1, &["\"", "\u{201D}", "&quot;", "&rdquo;"])
             } else if rest.starts_with("\u{201C}".as_bytes()) {
-                (3, &["\u{201D}", "\""])
+                (3, &["\u{201D}", "\"", "&rdquo;"])
             } else if rest.starts_with(b"&quot;") {
                 (6, &["&quot;", "\""])
+            } else if rest.starts_with(b"&ldquo;") {
+                (7, &["&rdquo;", "\u{201D}", "\""])
             } else {
                 i += 1;
                 continue;
