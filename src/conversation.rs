@@ -763,8 +763,9 @@ fn content_words<'p>(shared: &'p CShared, prep: &'p Prepared) -> impl Iterator<I
         if handle || prep.is_skipped(&(start..start + word.len())) {
             continue;
         }
+        // "order's", "DM'd": the word before the apostrophe.
+        let word = word.split('\'').next().unwrap_or(word);
         let lower = word.to_lowercase();
-        let lower = lower.strip_suffix("'s").map(str::to_owned).unwrap_or(lower);
         if lower.chars().count() < shared.min_length
             || lower.chars().all(|c| c.is_ascii_digit())
             || shared.stop.binary_search(&lower).is_ok()
@@ -775,11 +776,16 @@ fn content_words<'p>(shared: &'p CShared, prep: &'p Prepared) -> impl Iterator<I
     })
 }
 
-/// Two words are the same word when one is the other with an ending of up
-/// to three letters ("order", "orders", "ordered"; "charge", "charged").
+/// Two words are the same word when one is the other with a plural `s`
+/// ("DM", "DMs"), or, from four letters on, with an ending of up to three
+/// letters ("order", "orders", "ordered"; "charge", "charged").
 fn same_word(a: &str, b: &str) -> bool {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    long.starts_with(short) && short.len() >= 4.min(long.len()) && long.len() - short.len() <= 3
+    if !long.starts_with(short) {
+        return false;
+    }
+    let ending = &long[short.len()..];
+    ending.is_empty() || ending == "s" || (short.len() >= 4 && ending.len() <= 3)
 }
 
 // ---------------------------------------------------------------------
@@ -887,6 +893,8 @@ mod tests {
         assert!(same_word("charged", "charge"));
         assert!(same_word("delivery", "deliver"));
         assert!(!same_word("car", "card"));
+        assert!(same_word("dm", "dms"));
+        assert!(!same_word("dm", "dmx"));
         assert!(!same_word("account", "accountability"));
         assert!(same_word("app", "app"));
     }

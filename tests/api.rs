@@ -412,7 +412,8 @@ fn owned_report_outlives_the_draft() {
 #[test]
 fn rules_are_selected_per_check() {
     let c = checker();
-    let text = "No. Calm down, our ETA is Friday and I can send a voucher.";
+    // A "no" that refuses (spec v2 flags a bare "No." only when it does).
+    let text = "No, we don't do refunds. Calm down, our ETA is Friday and I can send a voucher.";
     let all = c.check_with(text, &Context::channel(Channel::Chat));
     assert_eq!(ids(&all), ["blunt-no", "dismissive", "jargon"]);
     let no_jargon = Context::channel(Channel::Chat).disable_category(tactful::Category::Clarity);

@@ -348,7 +348,7 @@ fn list_rules_and_phrases() {
     assert_eq!(code(&o), 0);
     let out = stdout(&o);
     let rows: Vec<&str> = out.lines().skip(1).collect();
-    assert_eq!(rows.len(), 24, "{out}");
+    assert_eq!(rows.len(), 26, "{out}");
     assert!(out.lines().next().is_some_and(|h| h.starts_with("RULE")));
     assert!(rows.iter().any(|r| r.starts_with("not-my-job ")));
     let o = check(&["--list-phrases"]);
