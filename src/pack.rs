@@ -395,8 +395,7 @@ impl Pack {
             }
         }
         rule.exceptions.extend(add_exceptions);
-        rule.counterexamples
-            .extend(add_counterexamples.into_iter().map(Counterexample::from));
+        rule.counterexamples.extend(add_counterexamples);
         Ok(())
     }
 
