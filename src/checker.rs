@@ -302,7 +302,7 @@ impl Checker {
             c.clear();
         }
         inner.phrases.scan(&prep.norm, &prep.lower, hits);
-        let mut session = conv::Session::new(options, &inner.conv, &inner.scope);
+        let mut session = conv::Session::new(options, &inner.conv);
         for h in hits.iter_mut().filter(|h| h.len() > 1) {
             h.sort_unstable_by_key(|h| (h.range.start, h.range.end));
         }
@@ -1433,13 +1433,14 @@ fn compile(pack: Pack) -> Result<Inner, Error> {
         .build()
         .map_err(|e| Error::new(ErrorKind::InvalidPhrase, e))?;
     let defs = pack.rules.clone();
+    let conv = conv_phrases.build(&scope)?;
     Ok(Inner {
         pack,
         defs,
         rules,
         phrases,
         scope,
-        conv: conv_phrases.build()?,
+        conv,
     })
 }
 
@@ -1557,9 +1558,15 @@ impl Ctx<'_> {
 
     /// A word pattern's regular expression alone, for texts the reply's
     /// automaton does not scan (the customer's message).
-    pub(crate) fn word_regex(&self, pattern: &str) -> Result<Regex, Error> {
-        self.words(&mut PhraseSetBuilder::default(), pattern, &[])
-            .map(|p| p.re)
+    /// Its pre-filter words go to `b`'s automaton: the expression runs only
+    /// on texts that hold one of them.
+    pub(crate) fn word_regex(
+        &self,
+        b: &mut PhraseSetBuilder,
+        pattern: &str,
+    ) -> Result<(Regex, Option<u32>), Error> {
+        self.words(b, pattern, &[])
+            .map(|p| (p.re, p.gate.flatten()))
     }
 
     fn all_words(&self, b: &mut PhraseSetBuilder, list: &[String]) -> Result<Vec<CPattern>, Error> {

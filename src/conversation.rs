@@ -205,6 +205,9 @@ pub(crate) struct PhrasesBuilder {
 
 pub(crate) struct Phrases {
     set: PhraseSet,
+    /// How other messages than the reply are read: every word of them
+    /// counts (no signature, quotation or history is cut), links aside.
+    scope: ScopeConfig,
 }
 
 impl PhrasesBuilder {
@@ -221,19 +224,29 @@ impl PhrasesBuilder {
         Ok(Some(slot))
     }
 
-    pub fn build(self) -> Result<Phrases, Error> {
+    pub fn build(self, reply_scope: &ScopeConfig) -> Result<Phrases, Error> {
         let set = self
             .b
             .build()
             .map_err(|e| Error::new(ErrorKind::InvalidPhrase, e))?;
-        Ok(Phrases { set })
+        let scope = ScopeConfig {
+            skip_quoted_lines: false,
+            skip_history: false,
+            skip_double_quotes: false,
+            skip_signature: false,
+            closings: Vec::new(),
+            ..reply_scope.clone()
+        };
+        Ok(Phrases { set, scope })
     }
 }
 
 pub(crate) struct CTest {
     slot: Option<u32>,
     questions: Option<u32>,
-    patterns: Vec<Regex>,
+    /// Regular expressions, each with the phrases one of which must occur
+    /// for it to run (word patterns).
+    patterns: Vec<(Regex, Option<u32>)>,
     caps: Option<Caps>,
 }
 
@@ -261,8 +274,8 @@ impl CTest {
             patterns: t
                 .patterns
                 .iter()
-                .map(|p| c.regex(p))
-                .chain(t.words.iter().map(|w| c.ctx.word_regex(w)))
+                .map(|p| c.regex(p).map(|re| (re, None)))
+                .chain(t.words.iter().map(|w| c.ctx.word_regex(&mut b.b, w)))
                 .collect::<Result<_, _>>()?,
             caps: t.capitals.as_ref().map(|k| c.caps(k)).transpose()?,
         })
@@ -277,9 +290,12 @@ impl CTest {
             m.hits
                 .get(s as usize)
                 .is_some_and(|h| h.iter().any(|h| counts(&h.range)))
-        }) || self.patterns.iter().any(|re| {
-            re.find_iter(&prep.norm)
-                .any(|r| !r.is_empty() && counts(&r))
+        }) || self.patterns.iter().any(|(re, gate)| {
+            let gated = gate.is_some_and(|g| m.hits.get(g as usize).is_none_or(Vec::is_empty));
+            !gated
+                && re
+                    .find_iter(&prep.norm)
+                    .any(|r| !r.is_empty() && counts(&r))
         }) || self.caps.as_ref().is_some_and(|k| caps_fire(prep, k))
     }
 }
@@ -609,11 +625,11 @@ pub(crate) struct Session<'a> {
 }
 
 impl<'a> Session<'a> {
-    pub fn new(ctx: &'a Context<'a>, phrases: &'a Phrases, scope: &'a ScopeConfig) -> Self {
+    pub fn new(ctx: &'a Context<'a>, phrases: &'a Phrases) -> Self {
         Session {
             ctx,
             phrases,
-            scope,
+            scope: &phrases.scope,
             customer_ready: false,
             reply_ready: false,
             local: None,
