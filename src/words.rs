@@ -28,8 +28,8 @@ use std::collections::{BTreeMap, BTreeSet};
 /// What a word pattern compiles to.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Compiled {
-    /// A regular expression for [`crate::pattern::Pattern`]; the group `m`
-    /// is the match without the word boundaries around it.
+    /// A regular expression for [`crate::pattern::Pattern`]; a group `m`
+    /// holds the words between `<` and `>` when the pattern marks them.
     pub regex: String,
     /// Literal phrases (normalised) one of which every match contains.
     pub anchors: Vec<String>,
@@ -123,7 +123,13 @@ impl<'a> WordCompiler<'a> {
             regex.push_str(&seq_regex(&parts[0]));
             regex.push_str(SEP);
         }
-        regex.push_str(&format!("(?P<m>{})", seq_regex(&parts[1])));
+        if parts[0].is_empty() && parts[2].is_empty() {
+            // The whole match is reported: no group, so the search needs no
+            // capture engine.
+            regex.push_str(&seq_regex(&parts[1]));
+        } else {
+            regex.push_str(&format!("(?P<m>{})", seq_regex(&parts[1])));
+        }
         if !parts[2].is_empty() {
             regex.push_str(SEP);
             regex.push_str(&seq_regex(&parts[2]));
@@ -495,8 +501,15 @@ pub(crate) fn inflect(word: &str, form: Form) -> Vec<String> {
 }
 
 /// Words in a row, escaped; a comma may follow each ("no, we can't").
+/// ASCII words match ASCII-case-blind (`(?-u)`), which keeps the compiled
+/// expression small: no Kelvin sign for `k`, no long s for `s`.
 fn escape_words(words: &str) -> String {
-    regex::escape(words).replace(' ', ",? ")
+    let escaped = regex::escape(words).replace(' ', ",? ");
+    if words.is_ascii() {
+        format!("(?-u:{escaped})")
+    } else {
+        escaped
+    }
 }
 
 fn escape_lit(lit: &str) -> String {
@@ -596,9 +609,9 @@ fn seq_regex(seq: &[El]) -> String {
 
 /// Words so common that they make a poor pre-filter.
 const COMMON: &[&str] = &[
-    "a", "an", "the", "i", "we", "you", "it", "is", "are", "am", "be", "to", "not", "do", "can",
-    "will", "that", "this", "and", "or", "of", "in", "on", "for", "our", "your", "my", "have",
-    "has", "with", "at", "by", "so", "but", "if", "me", "us", "they", "them",
+    "a", "an", "the", "i", "we", "you", "it", "is", "are", "am", "be", "to", "do", "can", "will",
+    "that", "this", "and", "or", "of", "in", "on", "for", "our", "your", "my", "have", "has",
+    "with", "at", "by", "so", "but", "if", "me", "us", "they", "them",
 ];
 
 fn weight(lit: &str) -> usize {
