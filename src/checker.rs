@@ -2,13 +2,14 @@
 
 use crate::canon::Canon;
 use crate::context::Context;
+use crate::conversation as conv;
 use crate::error::{Error, ErrorKind};
 use crate::expand::Vocabulary;
 use crate::matcher::{Hit, PhraseSet, PhraseSetBuilder};
 use crate::pack::Pack;
 use crate::pattern::Pattern as Regex;
 use crate::report::{Edit, Finding, Report, Suggestion};
-use crate::rule::{Channel, Match, Near, PatternScope, PhraseEntry, Place, Rule};
+use crate::rule::{Capitals, Channel, Match, Near, PatternScope, PhraseEntry, Place, Rule};
 use crate::text::{Prepared, ScopeConfig};
 use crate::words::WordCompiler;
 use std::borrow::Cow;
@@ -83,6 +84,8 @@ struct Inner {
     rules: Vec<Compiled>,
     phrases: PhraseSet,
     scope: ScopeConfig,
+    /// The phrases that conversation features read.
+    conv: conv::Phrases,
 }
 
 struct Compiled {
@@ -97,6 +100,8 @@ struct Compiled {
     /// Phrase entries that match only in capitals.
     phrase_caps: Vec<bool>,
     keep_case: Vec<String>,
+    /// Conditions on the conversation.
+    gate: Option<conv::CGate>,
 }
 
 enum Kind {
@@ -127,6 +132,7 @@ enum Kind {
         every_sentence: Option<(u32, Vec<Regex>)>,
     },
     Capitals(Caps),
+    Delay(conv::CDelay),
     Length(crate::reply::Limits),
 }
 
@@ -148,7 +154,7 @@ struct CException {
     required: bool,
 }
 
-struct Caps {
+pub(crate) struct Caps {
     min_run: usize,
     min_sentence_words: usize,
     acronyms: Vec<String>,
@@ -161,6 +167,8 @@ enum Source {
     Rule,
     Phrase(u32),
     Pattern(u32),
+    /// The rule's finding, without suggestions.
+    Bare,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -296,6 +304,7 @@ impl Checker {
             c.clear();
         }
         inner.phrases.scan(&prep.norm, &prep.lower, hits);
+        let mut session = conv::Session::new(options, &inner.conv);
         for h in hits.iter_mut().filter(|h| h.len() > 1) {
             h.sort_unstable_by_key(|h| (h.range.start, h.range.end));
         }
@@ -392,12 +401,22 @@ impl Checker {
                         });
                     }
                 }
+                Kind::Delay(d) => {
+                    if let Some((at, fix)) = d.check(&mut session, prep) {
+                        found.push(Cand {
+                            range: at..at,
+                            source: if fix { Source::Rule } else { Source::Bare },
+                        });
+                    }
+                }
                 Kind::Condition { .. } => {}
             }
             apply_exceptions(prep, hits, rule, &mut found, occurrences);
             dedupe(&mut found);
             cands[i] = found;
         }
+
+        gate_findings(&inner.rules, cands, prep, &mut session, false);
 
         // Conditions, which may read the findings above.
         for (i, rule) in inner.rules.iter().enumerate() {
@@ -489,6 +508,8 @@ impl Checker {
             cands[i] = triggers;
         }
 
+        gate_findings(&inner.rules, cands, prep, &mut session, true);
+
         // Findings.
         let mut findings = Vec::new();
         for (i, rule) in inner.rules.iter().enumerate() {
@@ -497,7 +518,7 @@ impl Checker {
             }
             let def = &inner.defs[i];
             for c in &cands[i] {
-                findings.push(make_finding(text, prep, def, rule, c, i));
+                findings.push(make_finding(text, prep, def, rule, c, i, options));
             }
         }
         findings.sort_by_key(|(f, i): &(Finding<'a>, usize)| (f.span.start, f.span.end, *i));
@@ -532,6 +553,35 @@ fn in_capitals(s: &str) -> bool {
     s.chars().any(char::is_uppercase) && !s.chars().any(char::is_lowercase)
 }
 
+/// Drops the findings of rules whose conversation conditions do not hold,
+/// and moves their insertion points past an opening greeting. Conditions
+/// are gated after they run (`conditions`), other rules before, so that a
+/// condition reads gated findings.
+fn gate_findings(
+    rules: &[Compiled],
+    cands: &mut [Vec<Cand>],
+    prep: &Prepared,
+    session: &mut conv::Session<'_>,
+    conditions: bool,
+) {
+    for (i, rule) in rules.iter().enumerate() {
+        let Some(gate) = &rule.gate else { continue };
+        if matches!(rule.kind, Kind::Condition { .. }) != conditions || cands[i].is_empty() {
+            continue;
+        }
+        if !gate.holds(session, prep) {
+            cands[i].clear();
+            continue;
+        }
+        for c in &mut cands[i] {
+            if c.range.is_empty() {
+                let at = gate.insertion_point(session, prep, c.range.start);
+                c.range = at..at;
+            }
+        }
+    }
+}
+
 fn make_finding<'a>(
     text: &'a str,
     prep: &Prepared,
@@ -539,6 +589,7 @@ fn make_finding<'a>(
     rule: &'a Compiled,
     c: &Cand,
     index: usize,
+    options: &Context<'_>,
 ) -> (Finding<'a>, usize) {
     let span = prep.original(c.range.clone());
     let span = if span.end <= text.len()
@@ -565,6 +616,11 @@ fn make_finding<'a>(
             _ => &def.suggestions,
         },
         Source::Rule => &def.suggestions,
+        Source::Bare => &[],
+    };
+    let message = match &rule.kind {
+        Kind::Delay(d) => d.message(&def.message, options),
+        _ => Cow::Borrowed(def.message.as_str()),
     };
     let at_start = !c.range.is_empty() && prep.starts_sentence(c.range.start);
     let suggestions = templates
@@ -591,6 +647,7 @@ fn make_finding<'a>(
             severity: def.severity,
             span,
             matched,
+            message,
             suggestions,
         },
         index,
@@ -924,6 +981,13 @@ fn has_capital_pair(s: &str) -> bool {
     })
 }
 
+/// Whether the capitals detector finds anything in a prepared text.
+pub(crate) fn caps_fire(prep: &Prepared, caps: &Caps) -> bool {
+    let mut out = Vec::new();
+    caps_candidates(prep, caps, &mut out);
+    !out.is_empty()
+}
+
 fn caps_candidates(prep: &Prepared, caps: &Caps, out: &mut Vec<Cand>) {
     let norm = &prep.norm;
     let in_quotes = |r: &Range<usize>| {
@@ -1176,6 +1240,7 @@ fn compile(pack: Pack) -> Result<Inner, Error> {
     let vocab = Vocabulary::new(&pack.lists, &scope.canon);
     let word_compiler = WordCompiler::new(&pack.lists, &scope.canon);
     let mut phrases = PhraseSetBuilder::default();
+    let mut conv_phrases = conv::PhrasesBuilder::default();
     let ids: Vec<&str> = pack.rules.iter().map(|r| r.id.as_str()).collect();
 
     // Which rules run: enabled ones and those an enabled condition reads.
@@ -1325,33 +1390,24 @@ fn compile(pack: Pack) -> Result<Inner, Error> {
                 social: l.max_words.social,
             }),
             Match::Capitals(c) => {
-                let mut acronyms = Vec::new();
-                for a in &c.acronyms {
-                    match a.strip_prefix('{').and_then(|x| x.strip_suffix('}')) {
-                        Some(name) => match pack.lists.get(name) {
-                            Some(items) => acronyms.extend(items.iter().map(|s| s.to_uppercase())),
-                            None => {
-                                return Err(ctx.error(
-                                    ErrorKind::UnknownList,
-                                    format!("unknown list `{name}`"),
-                                    a,
-                                ))
-                            }
-                        },
-                        None => acronyms.push(a.to_uppercase()),
-                    }
-                }
-                acronyms.sort_unstable();
-                acronyms.dedup();
-                keep_case = acronyms.clone();
-                Kind::Capitals(Caps {
-                    min_run: c.min_run.max(1),
-                    min_sentence_words: c.min_sentence_words,
-                    acronyms,
-                    label_words: c.label_words.iter().map(|w| w.to_lowercase()).collect(),
-                    single_quotes: c.single_quotes_are_labels,
-                })
+                let caps = ctx.caps(c)?;
+                keep_case = caps.acronyms.clone();
+                Kind::Capitals(caps)
             }
+            Match::Delay(d) => Kind::Delay(conv::CDelay::compile(
+                &ctx.conv(),
+                &mut conv_phrases,
+                d,
+                &rule.message,
+            )?),
+        };
+        if !matches!(rule.matcher, Match::Delay(_)) {
+            conv::check_placeholders(&ctx.conv(), &rule.message, &[])?;
+        }
+        conv::check_examples(&ctx.conv(), rule)?;
+        let gate = match &rule.conversation {
+            None => None,
+            Some(g) => Some(conv::CGate::compile(&ctx.conv(), &mut conv_phrases, g)?),
         };
         let mut exceptions = Vec::new();
         for ex in &rule.exceptions {
@@ -1378,22 +1434,25 @@ fn compile(pack: Pack) -> Result<Inner, Error> {
             phrase_suggest,
             phrase_caps,
             keep_case,
+            gate,
         });
     }
     let phrases = phrases
         .build()
         .map_err(|e| Error::new(ErrorKind::InvalidPhrase, e))?;
     let defs = pack.rules.clone();
+    let conv = conv_phrases.build(&scope)?;
     Ok(Inner {
         pack,
         defs,
         rules,
         phrases,
         scope,
+        conv,
     })
 }
 
-struct Ctx<'p> {
+pub(crate) struct Ctx<'p> {
     pack: &'p Pack,
     rule: &'p Rule,
     vocab: &'p Vocabulary<'p>,
@@ -1401,13 +1460,13 @@ struct Ctx<'p> {
 }
 
 impl Ctx<'_> {
-    fn error(&self, kind: ErrorKind, message: String, needle: &str) -> Error {
+    pub(crate) fn error(&self, kind: ErrorKind, message: String, needle: &str) -> Error {
         Error::new(kind, message)
             .with_rule(self.rule.id.clone())
             .with_location(self.pack.locate_in_rule(&self.rule.id, needle))
     }
 
-    fn expand(&self, template: &str) -> Result<Vec<String>, Error> {
+    pub(crate) fn expand(&self, template: &str) -> Result<Vec<String>, Error> {
         let out = self.vocab.expand(template).map_err(|e| {
             let kind = if e.starts_with("unknown list") {
                 ErrorKind::UnknownList
@@ -1426,7 +1485,41 @@ impl Ctx<'_> {
         Ok(out)
     }
 
-    fn regex(&self, pattern: &str) -> Result<Regex, Error> {
+    /// The capitals detector's settings, with `{list}`s expanded.
+    pub(crate) fn caps(&self, c: &Capitals) -> Result<Caps, Error> {
+        let mut acronyms = Vec::new();
+        for a in &c.acronyms {
+            match a.strip_prefix('{').and_then(|x| x.strip_suffix('}')) {
+                Some(name) => match self.pack.lists.get(name) {
+                    Some(items) => acronyms.extend(items.iter().map(|s| s.to_uppercase())),
+                    None => {
+                        return Err(self.error(
+                            ErrorKind::UnknownList,
+                            format!("unknown list `{name}`"),
+                            a,
+                        ))
+                    }
+                },
+                None => acronyms.push(a.to_uppercase()),
+            }
+        }
+        acronyms.sort_unstable();
+        acronyms.dedup();
+        Ok(Caps {
+            min_run: c.min_run.max(1),
+            min_sentence_words: c.min_sentence_words,
+            acronyms,
+            label_words: c.label_words.iter().map(|w| w.to_lowercase()).collect(),
+            single_quotes: c.single_quotes_are_labels,
+        })
+    }
+
+    /// This rule's compilation services, for the conversation features.
+    fn conv(&self) -> conv::Compiler<'_> {
+        conv::Compiler { ctx: self }
+    }
+
+    pub(crate) fn regex(&self, pattern: &str) -> Result<Regex, Error> {
         let expanded = self.vocab.expand_pattern(pattern).map_err(|e| {
             let kind = if e.starts_with("unknown list") {
                 ErrorKind::UnknownList
@@ -1469,6 +1562,19 @@ impl Ctx<'_> {
             suggest: suggest.to_vec(),
             gate: Some(gate),
         })
+    }
+
+    /// A word pattern's regular expression alone, for texts the reply's
+    /// automaton does not scan (the customer's message).
+    /// Its pre-filter words go to `b`'s automaton: the expression runs only
+    /// on texts that hold one of them.
+    pub(crate) fn word_regex(
+        &self,
+        b: &mut PhraseSetBuilder,
+        pattern: &str,
+    ) -> Result<(Regex, Option<u32>), Error> {
+        self.words(b, pattern, &[])
+            .map(|p| (p.re, p.gate.flatten()))
     }
 
     fn all_words(&self, b: &mut PhraseSetBuilder, list: &[String]) -> Result<Vec<CPattern>, Error> {

@@ -67,6 +67,7 @@
 mod canon;
 mod checker;
 mod context;
+mod conversation;
 mod error;
 mod expand;
 mod fold;

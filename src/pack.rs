@@ -13,6 +13,7 @@
 //! The default pack is embedded in the crate ([`Pack::default_pack`]); user
 //! packs are layered over it with [`Pack::layer`].
 
+pub use crate::conversation::{Delay, ExampleTurn, Gate, TextTest};
 use crate::error::{Error, ErrorKind, Location};
 pub use crate::rule::{
     Capitals, Category, Channel, ChannelLimits, Condition, Counterexample, Example, Exception,

@@ -39,6 +39,7 @@ pub struct Finding<'a> {
     pub(crate) severity: Severity,
     pub(crate) span: Range<usize>,
     pub(crate) matched: &'a str,
+    pub(crate) message: Cow<'a, str>,
     pub(crate) suggestions: Vec<Suggestion<'a>>,
 }
 
@@ -73,9 +74,10 @@ impl<'a> Finding<'a> {
         self.matched
     }
 
-    /// What the finding says.
-    pub fn message(&self) -> &'a str {
-        &self.rule.message
+    /// What the finding says: the rule's message, with what the finding
+    /// knows filled in (how late a late reply was).
+    pub fn message(&self) -> &str {
+        &self.message
     }
 
     /// Suggested rewrites, best first; may be empty.
@@ -298,7 +300,7 @@ impl<'a> Report<'a> {
                     utf16_start: pos.utf16_start,
                     utf16_end: pos.utf16_end,
                     matched: f.matched.to_owned(),
-                    message: f.rule.message.clone(),
+                    message: f.message.to_string(),
                     fix: suggestions.first().cloned(),
                     advice: Vec::new(),
                     suggestions,

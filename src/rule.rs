@@ -196,53 +196,10 @@ pub struct Rule {
     /// Texts the rule must leave alone.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub counterexamples: Vec<Counterexample>,
-}
-
-/// A text a rule must leave alone: just the text (checked as email), or
-/// the text and the channel to check it on.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged, deny_unknown_fields)]
-#[non_exhaustive]
-pub enum Counterexample {
-    /// A reply checked as email.
-    Plain(String),
-    /// A reply checked on a channel.
-    On {
-        /// The reply.
-        text: String,
-        /// The channel to check it on.
-        channel: Channel,
-    },
-}
-
-impl Counterexample {
-    /// The reply.
-    pub fn text(&self) -> &str {
-        match self {
-            Counterexample::Plain(t) | Counterexample::On { text: t, .. } => t,
-        }
-    }
-
-    /// The channel to check it on.
-    pub fn channel(&self) -> Channel {
-        match self {
-            Counterexample::Plain(_) => Channel::Email,
-            Counterexample::On { channel, .. } => *channel,
-        }
-    }
-}
-
-impl std::ops::Deref for Counterexample {
-    type Target = str;
-    fn deref(&self) -> &str {
-        self.text()
-    }
-}
-
-impl From<&str> for Counterexample {
-    fn from(text: &str) -> Self {
-        Counterexample::Plain(text.to_owned())
-    }
+    /// Conditions on the conversation: the customer's message, earlier
+    /// turns (see `crate::conversation`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation: Option<crate::conversation::Gate>,
 }
 
 pub(crate) fn default_true() -> bool {
@@ -262,6 +219,89 @@ pub struct Example {
     /// The channel to check it on (default email).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<Channel>,
+    /// The customer's message the reply answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<String>,
+    /// Earlier turns of the conversation, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<crate::conversation::ExampleTurn>,
+    /// When the customer's message was received (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<String>,
+    /// When the reply was sent (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sent_at: Option<String>,
+}
+
+/// A text a rule must leave alone: just the text, or an [`Example`] table
+/// when it needs a channel or a conversation (its `fixed` is not used).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum Counterexample {
+    /// Just the reply, checked as an email with no conversation.
+    Plain(String),
+    /// A reply with its channel and conversation.
+    Detailed(Example),
+}
+
+impl Counterexample {
+    /// The reply.
+    pub fn text(&self) -> &str {
+        match self {
+            Counterexample::Plain(t) => t,
+            Counterexample::Detailed(e) => &e.text,
+        }
+    }
+
+    /// The channel to check it on.
+    pub fn channel(&self) -> Channel {
+        match self {
+            Counterexample::Plain(_) => Channel::Email,
+            Counterexample::Detailed(e) => e.channel.unwrap_or_default(),
+        }
+    }
+
+    /// The reply with its channel and conversation.
+    pub fn example(&self) -> Example {
+        match self {
+            Counterexample::Plain(t) => Example {
+                text: t.clone(),
+                fixed: None,
+                channel: None,
+                customer: None,
+                history: Vec::new(),
+                received_at: None,
+                sent_at: None,
+            },
+            Counterexample::Detailed(e) => e.clone(),
+        }
+    }
+}
+
+impl From<&str> for Counterexample {
+    fn from(text: &str) -> Self {
+        Counterexample::Plain(text.to_owned())
+    }
+}
+
+impl From<String> for Counterexample {
+    fn from(text: String) -> Self {
+        Counterexample::Plain(text)
+    }
+}
+
+impl std::ops::Deref for Counterexample {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.text()
+    }
+}
+
+impl fmt::Display for Counterexample {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.text())
+    }
 }
 
 /// What a rule matches. The `kind` key selects the variant.
@@ -285,6 +325,9 @@ pub enum Match {
     Condition(Condition),
     /// Runs of words in capitals.
     Capitals(Capitals),
+    /// How long the reply took: fires when it was sent more than a
+    /// threshold after the customer's message was received.
+    Delay(crate::conversation::Delay),
     /// Sentences, or a whole reply, longer than a limit.
     Length(Length),
 }

@@ -1,9 +1,9 @@
 //! Running a pack's own examples and counterexamples.
 
 use crate::checker::Checker;
-use crate::context::Context;
+use crate::context::{Context, Timestamp};
 use crate::report::apply_edits;
-use crate::rule::Channel;
+use crate::rule::{Channel, Counterexample, Example};
 use std::fmt;
 
 /// One example or counterexample that does not hold.
@@ -40,7 +40,7 @@ impl Checker {
                 problem,
             };
             for ex in &rule.examples {
-                let options = Context::channel(ex.channel.unwrap_or(Channel::Email));
+                let options = example_context(ex);
                 let report = self.check_with(&ex.text, &options);
                 let own: Vec<_> = report
                     .findings()
@@ -81,7 +81,13 @@ impl Checker {
                     }
                 }
                 let again = self.check_with(&fixed, &options);
-                if again.findings().iter().any(|f| f.rule_id() == rule.id) {
+                // Fixed means no finding of the rule with something to
+                // fix: a late reply stays late, but needs no second apology.
+                if again
+                    .findings()
+                    .iter()
+                    .any(|f| f.rule_id() == rule.id && !f.suggestions().is_empty())
+                {
                     failures.push(fail(
                         &ex.text,
                         format!("the fixed text {fixed:?} is flagged again"),
@@ -90,7 +96,10 @@ impl Checker {
             }
             for counter in &rule.counterexamples {
                 let text = counter.text();
-                let report = self.check_with(text, &Context::channel(counter.channel()));
+                let report = match counter {
+                    Counterexample::Detailed(ex) => self.check_with(text, &example_context(ex)),
+                    _ => self.check(text),
+                };
                 if let Some(f) = report.findings().iter().find(|f| f.rule_id() == rule.id) {
                     failures.push(fail(
                         text,
@@ -101,4 +110,27 @@ impl Checker {
         }
         failures
     }
+}
+
+/// The context an example is checked in: its channel and conversation.
+/// (Timestamps were validated when the checker was built.)
+pub(crate) fn example_context(ex: &Example) -> Context<'_> {
+    let mut ctx = Context::channel(ex.channel.unwrap_or(Channel::Email));
+    if let Some(c) = &ex.customer {
+        ctx = ctx.customer(c);
+    }
+    for t in &ex.history {
+        ctx = ctx.turn(t.role, &t.text);
+    }
+    if let Some(at) = ex
+        .received_at
+        .as_deref()
+        .and_then(|s| Timestamp::parse(s).ok())
+    {
+        ctx = ctx.received_at(at);
+    }
+    if let Some(at) = ex.sent_at.as_deref().and_then(|s| Timestamp::parse(s).ok()) {
+        ctx = ctx.sent_at(at);
+    }
+    ctx
 }

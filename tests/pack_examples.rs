@@ -42,6 +42,8 @@ fn default_pack_has_every_spec_rule() {
         ("generic-redirect", Attention, Hint),
         ("overload", Clarity, Hint),
         ("refusal-without-alternative", Refusal, Warning),
+        ("missing-apology", Empathy, Hint),
+        ("late-reply", Attention, Warning),
     ];
     let pack = Pack::default_pack().expect("the default pack parses");
     assert_eq!(pack.rules.len(), spec.len());

@@ -91,6 +91,8 @@ rule_tests! {
     stiff_phrasing => "stiff-phrasing",
     generic_redirect => "generic-redirect",
     overload => "overload",
+    missing_apology => "missing-apology",
+    late_reply => "late-reply",
 }
 
 #[test]

@@ -496,7 +496,8 @@ fn jsonl_wrong_typed_conversation_fields_are_errors_in_place() {
         .as_str()
         .is_some_and(|m| m.contains("RFC 3339")));
     assert_eq!(out[4]["id"], "t-5");
-    assert_eq!(rule_ids(&out[4]), ["not-my-job"]);
+    // Sent 29 hours after the customer wrote: the conversation reaches the rules.
+    assert_eq!(rule_ids(&out[4]), ["late-reply", "not-my-job"]);
     // An id that is not a string or number is left out.
     assert_eq!(out[5].as_object().map(|m| m.len()), Some(2), "{}", out[5]);
     let err = stderr(&o);
