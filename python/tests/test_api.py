@@ -80,7 +80,7 @@ def test_conversation_is_accepted(checker):
     [
         ({"channel": "fax"}, "unknown channel"),
         ({"received_at": "yesterday"}, "received_at"),
-        ({"history": [{"role": "boss", "text": "x"}]}, "history[0]"),
+        ({"history": [{"role": "boss", "text": "x"}]}, r"history\[0\]: unknown role"),
         ({"history": [{"text": "x"}]}, "role"),
     ],
 )
