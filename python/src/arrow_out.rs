@@ -104,19 +104,17 @@ pub(crate) fn build(reports: &[Option<OwnedReport>]) -> Result<StructArray, Stri
     offsets.push(0i32);
     let mut total = 0i32;
     for r in reports {
-        let (findings, points) = r.as_ref().map_or((&[][..], 100), |r| (&r.findings[..], r.score));
+        let (findings, points) = r
+            .as_ref()
+            .map_or((&[][..], 100), |r| (&r.findings[..], r.score));
         for f in findings {
             rule.append_value(&f.rule);
             category.append_value(f.category.as_str());
             severity.append_value(f.severity.as_str());
-            for (b, v) in ints.iter_mut().zip([
-                f.start,
-                f.end,
-                f.line,
-                f.column,
-                f.utf16_start,
-                f.utf16_end,
-            ]) {
+            for (b, v) in
+                ints.iter_mut()
+                    .zip([f.start, f.end, f.line, f.column, f.utf16_start, f.utf16_end])
+            {
                 b.append_value(int(v));
             }
             matched.append_value(&f.matched);
@@ -136,8 +134,13 @@ pub(crate) fn build(reports: &[Option<OwnedReport>]) -> Result<StructArray, Stri
         offsets.push(total);
         score.append_value(i32::from(points));
     }
-    let mut ints = ints.into_iter().map(|mut b| Arc::new(b.finish()) as ArrayRef);
-    let mut next_int = || ints.next().ok_or_else(|| "internal: column count".to_owned());
+    let mut ints = ints
+        .into_iter()
+        .map(|mut b| Arc::new(b.finish()) as ArrayRef);
+    let mut next_int = || {
+        ints.next()
+            .ok_or_else(|| "internal: column count".to_owned())
+    };
     let columns: Vec<ArrayRef> = vec![
         Arc::new(rule.finish()),
         Arc::new(category.finish()),

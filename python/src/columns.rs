@@ -83,7 +83,9 @@ fn py_items<'py, T>(
     let iter = obj.try_iter().map_err(|_| {
         PyTypeError::new_err(format!(
             "{name}: expected a list or an Arrow array, got {}",
-            obj.get_type().name().map_or_else(|_| "?".into(), |n| n.to_string())
+            obj.get_type()
+                .name()
+                .map_or_else(|_| "?".into(), |n| n.to_string())
         ))
     })?;
     let mut out = Vec::new();
@@ -102,7 +104,9 @@ fn py_str(name: &str, i: usize, v: &Bound<'_, PyAny>) -> PyResult<String> {
     let s = v.cast::<PyString>().map_err(|_| {
         PyTypeError::new_err(format!(
             "{name}[{i}]: expected a string or None, got {}",
-            v.get_type().name().map_or_else(|_| "?".into(), |n| n.to_string())
+            v.get_type()
+                .name()
+                .map_or_else(|_| "?".into(), |n| n.to_string())
         ))
     })?;
     Ok(text_of(s).into_owned())
@@ -122,7 +126,9 @@ fn read_strings(name: &str, obj: Option<&Bound<'_, PyAny>>) -> PyResult<Strings>
         }
         return Ok(Strings::Arrow(chunks));
     }
-    Ok(Strings::Owned(py_items(name, obj, |i, v| py_str(name, i, v))?))
+    Ok(Strings::Owned(py_items(name, obj, |i, v| {
+        py_str(name, i, v)
+    })?))
 }
 
 /// Times for each row.
@@ -135,17 +141,20 @@ fn arrow_times(name: &str, chunks: &[ArrayRef]) -> PyResult<Vec<Option<Timestamp
     let mut out = Vec::with_capacity(arrow_len(chunks));
     for c in chunks {
         let per_second: Option<(i64, Vec<Option<i64>>)> = match c.data_type() {
-            DataType::Timestamp(TimeUnit::Second, _) => Some((
-                1,
-                c.as_primitive::<TimestampSecondType>().iter().collect(),
-            )),
+            DataType::Timestamp(TimeUnit::Second, _) => {
+                Some((1, c.as_primitive::<TimestampSecondType>().iter().collect()))
+            }
             DataType::Timestamp(TimeUnit::Millisecond, _) => Some((
                 1_000,
-                c.as_primitive::<TimestampMillisecondType>().iter().collect(),
+                c.as_primitive::<TimestampMillisecondType>()
+                    .iter()
+                    .collect(),
             )),
             DataType::Timestamp(TimeUnit::Microsecond, _) => Some((
                 1_000_000,
-                c.as_primitive::<TimestampMicrosecondType>().iter().collect(),
+                c.as_primitive::<TimestampMicrosecondType>()
+                    .iter()
+                    .collect(),
             )),
             DataType::Timestamp(TimeUnit::Nanosecond, _) => Some((
                 1_000_000_000,
@@ -266,8 +275,8 @@ fn arrow_turns<'a>(name: &str, chunks: &'a [ArrayRef]) -> Result<TurnRows<'a>, S
                         j - start
                     ));
                 };
-                let role = parse_role(role)
-                    .map_err(|m| format!("{name}[{row}][{}]: {m}", j - start))?;
+                let role =
+                    parse_role(role).map_err(|m| format!("{name}[{row}][{}]: {m}", j - start))?;
                 turns.push((role, text));
             }
             out.push(turns);
@@ -292,8 +301,8 @@ fn read_histories(name: &str, obj: Option<&Bound<'_, PyAny>>) -> PyResult<Histor
     let rows = py_items(name, obj, |i, v| {
         let mut turns = Vec::new();
         for (j, t) in v.try_iter()?.enumerate() {
-            let (role, text) =
-                crate::turn_arg(j, &t?).map_err(|e| PyValueError::new_err(format!("{name}[{i}]: {e}")))?;
+            let (role, text) = crate::turn_arg(j, &t?)
+                .map_err(|e| PyValueError::new_err(format!("{name}[{i}]: {e}")))?;
             turns.push((role, text));
         }
         Ok(turns)
@@ -349,7 +358,8 @@ impl BatchInput {
             .enumerate()
         {
             if let Some(c) = c {
-                parse_channel(c).map_err(|m| PyValueError::new_err(format!("channel[{i}]: {m}")))?;
+                parse_channel(c)
+                    .map_err(|m| PyValueError::new_err(format!("channel[{i}]: {m}")))?;
             }
         }
         let customers = read_strings("customer", customer)?;

@@ -323,14 +323,8 @@ impl Checker {
         sent_at: Option<&Bound<'py, PyAny>>,
         threads: Option<usize>,
     ) -> PyResult<Bound<'py, PyList>> {
-        let input = columns::BatchInput::read(
-            texts,
-            channel,
-            customer,
-            history,
-            received_at,
-            sent_at,
-        )?;
+        let input =
+            columns::BatchInput::read(texts, channel, customer, history, received_at, sent_at)?;
         let threads = threads.filter(|&n| n > 0).unwrap_or_else(|| {
             std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
         });
