@@ -75,7 +75,7 @@ def spark_counts(out: Path) -> Counter:
 
 def test_spark_recipe_is_ten_lines():
     lines = [l for l in recipe("spark").splitlines() if l.strip()]
-    assert len(lines) <= 11, len(lines)
+    assert len(lines) <= 10, len(lines)
 
 
 def test_spark_map_in_arrow_recipe(spark, replies, tmp_path, plain_counts):
