@@ -141,6 +141,7 @@ def bench_spark(table: pa.Table, rows: int, workdir: Path) -> None:
     from pyspark.sql import SparkSession
 
     cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     small = table.select(["company", "text"])
     reps = -(-rows // small.num_rows)
     big = pa.concat_tables([small] * reps).slice(0, rows)

@@ -18,6 +18,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 python3 -m venv "$work/venv"
 py="$work/venv/bin/python"
+# Activated, as a user's would be: Spark starts its workers with `python3`.
+export VIRTUAL_ENV="$work/venv" PATH="$work/venv/bin:$PATH"
 say "installing the test tools"
 "$py" -m pip install -q --disable-pip-version-check \
     "maturin==1.16.0" "pytest==9.2.0" "pyarrow==26.0.1" "duckdb==2.0.1" \
