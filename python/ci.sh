@@ -43,7 +43,7 @@ fi
 say "running pytest"
 # From the repository root, so that `import tactful` is the installed wheel.
 set +e
-"$work/venv/bin/pytest" -q -rs -p no:cacheprovider python/tests
+"$work/venv/bin/pytest" -q -rfEs -p no:cacheprovider python/tests
 status=$?
 set -e
 if [[ $status -eq 5 ]]; then
