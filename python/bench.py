@@ -29,7 +29,12 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-import tactful
+# Import the installed package, not the source folder beside this script
+# (an editable install, `maturin develop`, puts that folder back itself).
+_here = Path(__file__).resolve().parent
+sys.path = [p for p in sys.path if Path(p or ".").resolve() != _here]
+
+import tactful  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpora" / "twcs_conversations" / "conversations.jsonl"
