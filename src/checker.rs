@@ -718,6 +718,12 @@ fn pattern_matches(
     required: Option<&[Hit]>,
     mut push: impl FnMut(Range<usize>),
 ) {
+    // Word patterns read the lowercased text.
+    let text = if p.gate.is_some() {
+        &prep.lower
+    } else {
+        &prep.norm
+    };
     let mut one = |base: usize, hay: &str| {
         p.re.spans(hay, |m| {
             let r = base + m.start..base + m.end;
@@ -731,10 +737,10 @@ fn pattern_matches(
             // Only the sentences that hold a required phrase.
             Some(windows) => {
                 for w in windows {
-                    one(w.start, &prep.norm[w]);
+                    one(w.start, &text[w]);
                 }
             }
-            None => one(0, &prep.norm),
+            None => one(0, text),
         },
         PatternScope::Sentence => {
             for s in &prep.sentences {
@@ -747,7 +753,7 @@ fn pattern_matches(
                         .any(|h| h.range.end <= s.end)
                 });
                 if wanted {
-                    one(s.start, &prep.norm[s.clone()]);
+                    one(s.start, &text[s.clone()]);
                 }
             }
         }
@@ -835,7 +841,7 @@ fn apply_exceptions(
                 .flatten()
                 .is_none_or(|slot| !hits[slot as usize].is_empty())
             {
-                occ.extend(p.re.find_iter(&prep.norm));
+                occ.extend(p.re.find_iter(&prep.lower));
             }
         }
         if occ.is_empty() {
@@ -1454,7 +1460,7 @@ impl Ctx<'_> {
             };
             self.error(kind, e, pattern)
         })?;
-        let re = Regex::new(&compiled.regex, PATTERN_SIZE_LIMIT)
+        let re = Regex::new_lowered(&compiled.regex, PATTERN_SIZE_LIMIT)
             .map_err(|msg| self.error(ErrorKind::InvalidPattern, msg, pattern))?;
         let gate = (!compiled.anchors.is_empty()).then(|| {
             let slot = b.slot();

@@ -106,7 +106,7 @@ impl PhraseSet {
 
     /// Scans `norm`, filling `hits[slot]` with whole-word occurrences.
     /// `lower` is `norm` with ASCII letters lowercased.
-    pub fn scan(&self, norm: &str, lower: &[u8], hits: &mut [Vec<Hit>]) {
+    pub fn scan(&self, norm: &str, lower: &str, hits: &mut [Vec<Hit>]) {
         debug_assert_eq!(norm.len(), lower.len());
         let bytes = norm.as_bytes();
         for m in self.ac.find_overlapping_iter(lower) {
@@ -198,7 +198,7 @@ mod tests {
             return vec!["<build failed>".to_owned()];
         };
         let mut hits = vec![Vec::new(); set.slots()];
-        set.scan(text, text.to_ascii_lowercase().as_bytes(), &mut hits);
+        set.scan(text, &text.to_ascii_lowercase(), &mut hits);
         hits[0]
             .iter()
             .map(|h| text[h.range.clone()].to_owned())
