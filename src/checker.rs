@@ -173,6 +173,8 @@ struct Cand {
 struct Scratch {
     prep: Prepared,
     hits: Vec<Vec<Hit>>,
+    /// The slots of `hits` that hold something.
+    touched: Vec<u32>,
     cands: Vec<Vec<Cand>>,
     occurrences: Vec<Range<usize>>,
 }
@@ -278,6 +280,7 @@ impl Checker {
         let Scratch {
             prep,
             hits,
+            touched,
             cands,
             occurrences,
         } = s;
@@ -286,18 +289,22 @@ impl Checker {
         if hits.len() < slots {
             hits.resize_with(slots, Vec::new);
         }
-        for h in hits.iter_mut() {
-            h.clear();
+        for &t in touched.iter() {
+            hits[t as usize].clear();
         }
+        touched.clear();
         if cands.len() < inner.rules.len() {
             cands.resize_with(inner.rules.len(), Vec::new);
         }
         for c in cands.iter_mut() {
             c.clear();
         }
-        inner.phrases.scan(&prep.norm, &prep.lower, hits);
-        for h in hits.iter_mut().filter(|h| h.len() > 1) {
-            h.sort_unstable_by_key(|h| (h.range.start, h.range.end));
+        inner.phrases.scan(&prep.norm, &prep.lower, hits, touched);
+        for &t in touched.iter() {
+            let h = &mut hits[t as usize];
+            if h.len() > 1 {
+                h.sort_unstable_by_key(|h| (h.range.start, h.range.end));
+            }
         }
 
         // Which rules report in this check: the pack's choice, unless the
