@@ -740,11 +740,18 @@ fn pattern_matches(
         });
     };
     match p.scope {
-        PatternScope::Text => match required.and_then(|hits| hit_sentences(prep, hits)) {
-            // Only the sentences that hold a required phrase.
-            Some(windows) => {
-                for w in windows {
-                    one(w.start, &text[w]);
+        PatternScope::Text => match required.filter(|hits| hits_in_sentences(prep, hits)) {
+            // Only the sentences that hold a required phrase, each once.
+            Some(hits) => {
+                let mut last = None;
+                for h in hits {
+                    let i = prep.sentence_of(h.range.start);
+                    if i != last {
+                        last = i;
+                        if let Some(w) = i.map(|i| prep.sentences[i].clone()) {
+                            one(w.start, &text[w]);
+                        }
+                    }
                 }
             }
             None => one(0, text),
@@ -788,20 +795,15 @@ fn words_matches(
     }
 }
 
-/// The sentences that contain the hits, in order and without repeats; none
-/// if a hit lies outside every sentence (then the whole text is searched).
-fn hit_sentences(prep: &Prepared, hits: &[Hit]) -> Option<Vec<Range<usize>>> {
-    let mut out: Vec<Range<usize>> = Vec::new();
-    for h in hits {
-        let s = &prep.sentences[prep.sentence_of(h.range.start)?];
-        if !(s.start <= h.range.start && h.range.end <= s.end) {
-            return None;
-        }
-        if out.last() != Some(s) {
-            out.push(s.clone());
-        }
-    }
-    Some(out)
+/// Whether every hit lies inside a sentence (else the whole text is
+/// searched).
+fn hits_in_sentences(prep: &Prepared, hits: &[Hit]) -> bool {
+    hits.iter().all(|h| {
+        prep.sentence_of(h.range.start).is_some_and(|i| {
+            let s = &prep.sentences[i];
+            s.start <= h.range.start && h.range.end <= s.end
+        })
+    })
 }
 
 fn requirement_met(prep: &Prepared, hits: &[Hit], patterns: &[Regex], at: Place) -> bool {
