@@ -181,6 +181,8 @@ struct Cand {
 struct Scratch {
     prep: Prepared,
     hits: Vec<Vec<Hit>>,
+    /// The slots of `hits` that hold something.
+    touched: Vec<u32>,
     cands: Vec<Vec<Cand>>,
     occurrences: Vec<Range<usize>>,
 }
@@ -286,6 +288,7 @@ impl Checker {
         let Scratch {
             prep,
             hits,
+            touched,
             cands,
             occurrences,
         } = s;
@@ -294,19 +297,23 @@ impl Checker {
         if hits.len() < slots {
             hits.resize_with(slots, Vec::new);
         }
-        for h in hits.iter_mut() {
-            h.clear();
+        for &t in touched.iter() {
+            hits[t as usize].clear();
         }
+        touched.clear();
         if cands.len() < inner.rules.len() {
             cands.resize_with(inner.rules.len(), Vec::new);
         }
         for c in cands.iter_mut() {
             c.clear();
         }
-        inner.phrases.scan(&prep.norm, &prep.lower, hits);
+        inner.phrases.scan(&prep.norm, &prep.lower, hits, touched);
         let mut session = conv::Session::new(options, &inner.conv);
-        for h in hits.iter_mut().filter(|h| h.len() > 1) {
-            h.sort_unstable_by_key(|h| (h.range.start, h.range.end));
+        for &t in touched.iter() {
+            let h = &mut hits[t as usize];
+            if h.len() > 1 {
+                h.sort_unstable_by_key(|h| (h.range.start, h.range.end));
+            }
         }
 
         // Which rules report in this check: the pack's choice, unless the
@@ -775,6 +782,12 @@ fn pattern_matches(
     required: Option<&[Hit]>,
     mut push: impl FnMut(Range<usize>),
 ) {
+    // Word patterns read the lowercased text.
+    let text = if p.gate.is_some() {
+        &prep.lower
+    } else {
+        &prep.norm
+    };
     let mut one = |base: usize, hay: &str| {
         p.re.spans(hay, |m| {
             let r = base + m.start..base + m.end;
@@ -784,14 +797,21 @@ fn pattern_matches(
         });
     };
     match p.scope {
-        PatternScope::Text => match required.and_then(|hits| hit_sentences(prep, hits)) {
-            // Only the sentences that hold a required phrase.
-            Some(windows) => {
-                for w in windows {
-                    one(w.start, &prep.norm[w]);
+        PatternScope::Text => match required.filter(|hits| hits_in_sentences(prep, hits)) {
+            // Only the sentences that hold a required phrase, each once.
+            Some(hits) => {
+                let mut last = None;
+                for h in hits {
+                    let i = prep.sentence_of(h.range.start);
+                    if i != last {
+                        last = i;
+                        if let Some(w) = i.map(|i| prep.sentences[i].clone()) {
+                            one(w.start, &text[w]);
+                        }
+                    }
                 }
             }
-            None => one(0, &prep.norm),
+            None => one(0, text),
         },
         PatternScope::Sentence => {
             for s in &prep.sentences {
@@ -804,7 +824,7 @@ fn pattern_matches(
                         .any(|h| h.range.end <= s.end)
                 });
                 if wanted {
-                    one(s.start, &prep.norm[s.clone()]);
+                    one(s.start, &text[s.clone()]);
                 }
             }
         }
@@ -832,20 +852,15 @@ fn words_matches(
     }
 }
 
-/// The sentences that contain the hits, in order and without repeats; none
-/// if a hit lies outside every sentence (then the whole text is searched).
-fn hit_sentences(prep: &Prepared, hits: &[Hit]) -> Option<Vec<Range<usize>>> {
-    let mut out: Vec<Range<usize>> = Vec::new();
-    for h in hits {
-        let s = &prep.sentences[prep.sentence_of(h.range.start)?];
-        if !(s.start <= h.range.start && h.range.end <= s.end) {
-            return None;
-        }
-        if out.last() != Some(s) {
-            out.push(s.clone());
-        }
-    }
-    Some(out)
+/// Whether every hit lies inside a sentence (else the whole text is
+/// searched).
+fn hits_in_sentences(prep: &Prepared, hits: &[Hit]) -> bool {
+    hits.iter().all(|h| {
+        prep.sentence_of(h.range.start).is_some_and(|i| {
+            let s = &prep.sentences[i];
+            s.start <= h.range.start && h.range.end <= s.end
+        })
+    })
 }
 
 fn requirement_met(prep: &Prepared, hits: &[Hit], patterns: &[Regex], at: Place) -> bool {
@@ -892,7 +907,7 @@ fn apply_exceptions(
                 .flatten()
                 .is_none_or(|slot| !hits[slot as usize].is_empty())
             {
-                occ.extend(p.re.find_iter(&prep.norm));
+                occ.extend(p.re.find_iter(&prep.lower));
             }
         }
         if occ.is_empty() {
@@ -1547,7 +1562,7 @@ impl Ctx<'_> {
             };
             self.error(kind, e, pattern)
         })?;
-        let re = Regex::new(&compiled.regex, PATTERN_SIZE_LIMIT)
+        let re = Regex::new_lowered(&compiled.regex, PATTERN_SIZE_LIMIT)
             .map_err(|msg| self.error(ErrorKind::InvalidPattern, msg, pattern))?;
         let gate = (!compiled.anchors.is_empty()).then(|| {
             let slot = b.slot();

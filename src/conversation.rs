@@ -246,7 +246,7 @@ pub(crate) struct CTest {
     questions: Option<u32>,
     /// Regular expressions, each with the phrases one of which must occur
     /// for it to run (word patterns).
-    patterns: Vec<(Regex, Option<u32>)>,
+    patterns: Vec<(Regex, Option<u32>, bool)>,
     caps: Option<Caps>,
 }
 
@@ -274,8 +274,12 @@ impl CTest {
             patterns: t
                 .patterns
                 .iter()
-                .map(|p| c.regex(p).map(|re| (re, None)))
-                .chain(t.words.iter().map(|w| c.ctx.word_regex(&mut b.b, w)))
+                .map(|p| c.regex(p).map(|re| (re, None, false)))
+                .chain(t.words.iter().map(|w| {
+                    c.ctx
+                        .word_regex(&mut b.b, w)
+                        .map(|(re, gate)| (re, gate, true))
+                }))
                 .collect::<Result<_, _>>()?,
             caps: t.capitals.as_ref().map(|k| c.caps(k)).transpose()?,
         })
@@ -290,12 +294,12 @@ impl CTest {
             m.hits
                 .get(s as usize)
                 .is_some_and(|h| h.iter().any(|h| counts(&h.range)))
-        }) || self.patterns.iter().any(|(re, gate)| {
+        }) || self.patterns.iter().any(|(re, gate, lowered)| {
             let gated = gate.is_some_and(|g| m.hits.get(g as usize).is_none_or(Vec::is_empty));
-            !gated
-                && re
-                    .find_iter(&prep.norm)
-                    .any(|r| !r.is_empty() && counts(&r))
+            // Word patterns read the lowercased text, the pack's own
+            // regexes the normalised text (the same offsets).
+            let text = if *lowered { &prep.lower } else { &prep.norm };
+            !gated && re.find_iter(text).any(|r| !r.is_empty() && counts(&r))
         }) || self.caps.as_ref().is_some_and(|k| caps_fire(prep, k))
     }
 }
@@ -735,7 +739,10 @@ fn scan(phrases: &Phrases, prep: &Prepared, hits: &mut Vec<Vec<Hit>>) {
     for h in hits.iter_mut() {
         h.clear();
     }
-    phrases.set.scan(&prep.norm, &prep.lower, hits);
+    let mut touched = Vec::new();
+    phrases
+        .set
+        .scan(&prep.norm, &prep.lower, hits, &mut touched);
 }
 
 fn read_into(

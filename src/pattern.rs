@@ -25,8 +25,21 @@ impl Pattern {
     /// upper bound on its compiled size in bytes. The error is a message
     /// for the pack's author.
     pub fn new(pattern: &str, size_limit: usize) -> Result<Pattern, String> {
+        Pattern::build(pattern, size_limit, true)
+    }
+
+    /// Compiles a pattern that runs on text whose ASCII letters are
+    /// lowercased (the checker's `lower`): it is case-sensitive, so its
+    /// ASCII words are plain literals, which compile to a far smaller
+    /// expression than case-blind ones; it asks for case-blindness itself
+    /// where it needs it (`(?i:…)` around words beyond ASCII).
+    pub fn new_lowered(pattern: &str, size_limit: usize) -> Result<Pattern, String> {
+        Pattern::build(pattern, size_limit, false)
+    }
+
+    fn build(pattern: &str, size_limit: usize, case_insensitive: bool) -> Result<Pattern, String> {
         let re = meta::Builder::new()
-            .syntax(syntax::Config::new().case_insensitive(true))
+            .syntax(syntax::Config::new().case_insensitive(case_insensitive))
             .configure(
                 meta::Config::new()
                     .auto_prefilter(false)

@@ -48,8 +48,9 @@ pub(crate) struct ScopeConfig {
 pub(crate) struct Prepared {
     /// Normalised agent text.
     pub norm: String,
-    /// `norm` with ASCII letters lowercased, for case-blind matching.
-    pub lower: Vec<u8>,
+    /// `norm` with ASCII letters lowercased, for case-blind matching:
+    /// the automaton and word patterns read it.
+    pub lower: String,
     /// Where each byte of `norm` came from.
     map: OffsetMap,
     /// Offsets in `norm` of spaces that stand for a line break.
@@ -218,8 +219,8 @@ impl Prepared {
         self.line_buf = lines;
 
         self.lower.clear();
-        self.lower
-            .extend(self.norm.bytes().map(|b| b.to_ascii_lowercase()));
+        self.lower.push_str(&self.norm);
+        self.lower.make_ascii_lowercase();
 
         // 4. Sentences and single-quoted labels.
         self.split_sentences(cfg);

@@ -501,14 +501,16 @@ pub(crate) fn inflect(word: &str, form: Form) -> Vec<String> {
 }
 
 /// Words in a row, escaped; a comma may follow each ("no, we can't").
-/// ASCII words match ASCII-case-blind (`(?-u)`), which keeps the compiled
-/// expression small: no Kelvin sign for `k`, no long s for `s`.
+/// The expression runs on text with its ASCII letters lowercased (see
+/// [`crate::pattern::Pattern::new_lowered`]), so ASCII words are plain
+/// lowercase literals: the smallest expression to build and to run. Words
+/// beyond ASCII match Unicode-case-blind.
 fn escape_words(words: &str) -> String {
-    let escaped = regex::escape(words).replace(' ', ",? ");
+    let escaped = regex::escape(&words.to_ascii_lowercase()).replace(' ', ",? ");
     if words.is_ascii() {
-        format!("(?-u:{escaped})")
-    } else {
         escaped
+    } else {
+        format!("(?i:{escaped})")
     }
 }
 
@@ -703,10 +705,10 @@ mod tests {
         let (l, c) = (lists(), canon());
         let w = WordCompiler::new(&l, &c);
         let compiled = w.compile(pattern).expect("compiles");
-        let re = Pattern::new(&compiled.regex, 1 << 22).expect("valid regex");
+        let re = Pattern::new_lowered(&compiled.regex, 1 << 22).expect("valid regex");
         let norm = c.rewrite(&normalize_literal(text));
         let mut out = Vec::new();
-        re.spans(&norm, |r| out.push(norm[r].to_owned()));
+        re.spans(&norm.to_ascii_lowercase(), |r| out.push(norm[r].to_owned()));
         out
     }
 
