@@ -81,7 +81,6 @@ fn line_range(text: &str, at: usize) -> Range<usize> {
 ///   |                 ^^^^^^^^^^^^^^^^^
 ///   = help: replace with "The reason we ask for this is …"
 /// ```
-
 pub(crate) fn print_report(
     out: &mut impl Write,
     style: &Style,
