@@ -239,12 +239,12 @@ fn rule_chart(h: &mut String, checker: &Checker, total: &Group) {
         let y = top + row_h * row as f64;
         let w = (bar_w * rate / max).max(1.0);
         let class = rules.get(i).map_or("hint", |r| severity_class(r.severity));
-        let _ = write!(
+        let _ = writeln!(
             h,
             "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>\
              <rect class=\"bar {class}\" x=\"{label_w}\" y=\"{:.1}\" width=\"{w:.1}\" height=\"{:.1}\">\
              <title>{}: {} replies, {rate:.1} per 1,000</title></rect>\
-             <text class=\"value\" x=\"{:.1}\" y=\"{:.1}\">{rate:.1}</text>\n",
+             <text class=\"value\" x=\"{:.1}\" y=\"{:.1}\">{rate:.1}</text>",
             label_w - 8.0,
             y + row_h * 0.65,
             esc(id),
