@@ -314,12 +314,7 @@ fn check_line(job: &Batch<'_>, raw: &[u8], line_no: u64, out: &mut Vec<u8>, tall
         write_result(out, &owned.with_id(input.id.clone()));
         tally.add(job.checker, &report, job.fail_on);
         if let Some(groups) = tally.groups.as_deref_mut() {
-            // The line was read as UTF-8 JSON already; only the group
-            // field is looked up again.
-            let key = match (job.group_by, std::str::from_utf8(raw)) {
-                (Some(field), Ok(line)) => group_of(line, field),
-                _ => String::new(),
-            };
+            let key = job.group_by.map_or_else(String::new, |f| group_of(raw, f));
             let id = || input.id.as_ref().map(crate::group::id_string);
             groups.add(job.checker, &key, &report, ctx.response_seconds(), id);
         }

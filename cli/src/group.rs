@@ -237,11 +237,12 @@ impl Groups {
         id: impl Fn() -> Option<String>,
     ) {
         let n = self.total.rules.len();
-        if !self.by.contains_key(key) {
-            self.by.insert(key.to_owned(), Group::new(n));
-        }
-        let Some(group) = self.by.get_mut(key) else {
-            return;
+        let group = match self.by.get_mut(key) {
+            Some(g) => g,
+            None => self
+                .by
+                .entry(key.to_owned())
+                .or_insert_with(|| Group::new(n)),
         };
         let rules = checker.rules();
         let findings = report.findings();
@@ -362,47 +363,56 @@ fn excerpt(text: &str, span: std::ops::Range<usize>) -> (String, String, String)
 
 /// The value of top-level field `field` of a JSON object line as a group
 /// name: a string as it is, `null` or a missing field as [`NO_GROUP`],
-/// anything else (a number, `true`, an array) as compact JSON. Other
-/// fields are skipped without being built.
-pub(crate) fn group_of(line: &str, field: &str) -> String {
-    let mut de = serde_json::Deserializer::from_str(line);
-    match (FieldSeed { field }).deserialize(&mut de) {
-        Ok(Some(serde_json::Value::String(s))) => s,
-        Ok(None | Some(serde_json::Value::Null)) | Err(_) => NO_GROUP.to_owned(),
-        Ok(Some(v)) => v.to_string(),
+/// anything else (a number, `true`, an array) as compact JSON. Fields
+/// before it are skipped without being built, and reading stops at it:
+/// the line has been read whole as a `ReplyInput` already.
+pub(crate) fn group_of(line: &[u8], field: &str) -> String {
+    let mut de = serde_json::Deserializer::from_slice(line);
+    let mut found = None;
+    // Finding the field ends the reading with an error on purpose.
+    let _ = FieldSeed {
+        field,
+        found: &mut found,
+    }
+    .deserialize(&mut de);
+    match found {
+        Some(serde_json::Value::String(s)) => s,
+        None | Some(serde_json::Value::Null) => NO_GROUP.to_owned(),
+        Some(v) => v.to_string(),
     }
 }
 
-/// Finds one key of a JSON object, skipping the others.
+/// Finds one key of a JSON object, skipping the keys before it.
 struct FieldSeed<'f> {
     field: &'f str,
+    found: &'f mut Option<serde_json::Value>,
 }
 
 impl<'de> DeserializeSeed<'de> for FieldSeed<'_> {
-    type Value = Option<serde_json::Value>;
+    type Value = ();
 
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_map(self)
     }
 }
 
 impl<'de> Visitor<'de> for FieldSeed<'_> {
-    type Value = Option<serde_json::Value>;
+    type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON object")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut found = None;
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(is_it) = map.next_key_seed(KeyIs(self.field))? {
-            if is_it && found.is_none() {
-                found = Some(map.next_value::<serde_json::Value>()?);
-            } else {
-                map.next_value::<IgnoredAny>()?;
+            if is_it {
+                *self.found = Some(map.next_value::<serde_json::Value>()?);
+                // Stop here rather than skim the rest of the line.
+                return Err(de::Error::custom("found"));
             }
+            map.next_value::<IgnoredAny>()?;
         }
-        Ok(found)
+        Ok(())
     }
 }
 
@@ -611,12 +621,18 @@ mod tests {
     fn group_field_of_a_line() {
         let line =
             r#"{"text":"x","history":[{"company":"no"}],"company":"Acme","team":7,"agent":null}"#;
-        assert_eq!(group_of(line, "company"), "Acme");
-        assert_eq!(group_of(line, "team"), "7");
-        assert_eq!(group_of(line, "agent"), NO_GROUP);
-        assert_eq!(group_of(line, "missing"), NO_GROUP);
-        assert_eq!(group_of(r#"{"t\u0065am":"esc"}"#, "team"), "esc");
-        assert_eq!(group_of(r#"{"tier":[1,2]}"#, "tier"), "[1,2]");
+        assert_eq!(group_of(line.as_bytes(), "company"), "Acme");
+        assert_eq!(group_of(line.as_bytes(), "team"), "7");
+        assert_eq!(group_of(line.as_bytes(), "agent"), NO_GROUP);
+        assert_eq!(group_of(line.as_bytes(), "missing"), NO_GROUP);
+        assert_eq!(group_of(r#"{"t\u0065am":"esc"}"#.as_bytes(), "team"), "esc");
+        assert_eq!(group_of(r#"{"tier":[1,2]}"#.as_bytes(), "tier"), "[1,2]");
+        // The first of two wins, as it is the first one read.
+        assert_eq!(
+            group_of(r#"{"team":"a","team":"b"}"#.as_bytes(), "team"),
+            "a"
+        );
+        assert_eq!(group_of("[1]".as_bytes(), "team"), NO_GROUP);
     }
 
     #[test]

@@ -115,7 +115,7 @@ async function open(file, shot, rows) {
       const n = Math.min(rows, facts.groupRows);
       const bottom = await page.evaluate((k) => {
         const row = document.querySelectorAll('#group-table tbody tr')[k - 1];
-        return row.getBoundingClientRect().bottom + window.scrollY + 12;
+        return row.getBoundingClientRect().bottom + window.scrollY + 1;
       }, n);
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       await page.setViewportSize({ width: Math.max(1200, width), height: Math.ceil(bottom) });
