@@ -1,11 +1,11 @@
 //! Per-group counts for `--group-by` and `--report`: replies, findings
 //! per rule, response times, and a few example findings per rule.
 //!
-//! Memory stays bounded however long the input is: counts are integers,
-//! each rule keeps at most [`EXAMPLES_PER_RULE`] examples, and response
-//! times are kept per group as a histogram ([`Delays`]) whose size
-//! depends on how many distinct delays occur, not on how many replies
-//! there are.
+//! Memory grows with the number of groups, not with the length of the
+//! input: counts are integers, each rule keeps at most
+//! [`EXAMPLES_PER_RULE`] examples, and response times are kept per group
+//! as a histogram ([`Delays`]) whose size depends on how many distinct
+//! delays occur, not on how many replies there are.
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use std::collections::BTreeMap;

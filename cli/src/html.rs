@@ -108,10 +108,10 @@ th,td{padding:5px 8px;border-bottom:1px solid var(--line);text-align:right;verti
 th{background:var(--soft);font-weight:600}\
 th:first-child,td:first-child,td.l,th.l{text-align:left}\
 td.rules{text-align:left;font-size:13px;color:var(--muted)}\
-.groups{display:grid;grid-template-columns:repeat(auto-fill,minmax(330px,1fr));gap:14px}\
+.groups{display:grid;grid-template-columns:repeat(auto-fill,minmax(400px,1fr));gap:14px}\
 .group{border:1px solid var(--line);border-radius:8px;padding:8px 12px}\
 .group h3{margin:4px 0;overflow-wrap:anywhere}.group p{margin:2px 0 8px;font-size:13px}\
-.group table{font-size:13px}\
+.group table{font-size:13px}.group td:first-child{white-space:nowrap}\
 code{font:13px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}\
 .sev{display:inline-block;font-size:11px;padding:0 6px;border-radius:9px;color:#fff;vertical-align:1px}\
 .sev.error{background:var(--error)}.sev.warning{background:var(--warning)}.sev.hint{background:var(--hint)}\
@@ -127,6 +127,24 @@ svg .value{fill:var(--muted)}\
 .mix rect:nth-child(4){fill:#e07b39}.mix rect:nth-child(5){fill:#c0392b}\
 .legend span{display:inline-block;width:10px;height:10px;margin:0 4px 0 12px;vertical-align:0}\
 @media print{main{max-width:none}h2{break-after:avoid}.group,.example{break-inside:avoid}}";
+
+/// Groups shown as rows of the overview table, and as rule tables; the
+/// page says how many more there are (grouping by a field with a value
+/// per reply would otherwise make a page nobody can open).
+const MAX_ROWS: usize = 1_000;
+const MAX_TABLES: usize = 120;
+
+/// "Showing the N largest of M groups." when some are left out.
+fn left_out(h: &mut String, shown: usize, all: usize) {
+    if shown < all {
+        let _ = writeln!(
+            h,
+            "<p class=\"muted\">The {} groups with the most replies of {}.</p>",
+            thousands(shown as u64),
+            thousands(all as u64)
+        );
+    }
+}
 
 const MIX_COLOURS: [&str; 5] = ["#2e8b57", "#8fbc5a", "#e0b03c", "#e07b39", "#c0392b"];
 
@@ -374,7 +392,8 @@ fn overview(h: &mut String, checker: &Checker, groups: &Groups, meta: &Meta<'_>)
          <th>median response</th><th>late</th><th class=\"l\">response times</th>\
          <th class=\"l\">top rules (per 1,000)</th></tr></thead>\n<tbody>"
     );
-    for (name, g) in groups.ordered() {
+    let ordered = groups.ordered();
+    for &(name, g) in ordered.iter().take(MAX_ROWS) {
         let _ = writeln!(
             h,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{:.0}</td><td>{}</td><td>{}</td>\
@@ -393,6 +412,7 @@ fn overview(h: &mut String, checker: &Checker, groups: &Groups, meta: &Meta<'_>)
         );
     }
     h.push_str("</tbody>\n</table>\n");
+    left_out(h, ordered.len().min(MAX_ROWS), ordered.len());
     let mut legend = String::from("<p class=\"legend muted\">Response times:");
     for (c, (_, label)) in MIX_COLOURS.iter().zip(&DELAY_BUCKETS) {
         let _ = write!(legend, "<span style=\"background:{c}\"></span>{label}");
@@ -405,7 +425,8 @@ fn overview(h: &mut String, checker: &Checker, groups: &Groups, meta: &Meta<'_>)
 fn group_tables(h: &mut String, checker: &Checker, groups: &Groups, meta: &Meta<'_>) {
     h.push_str("<h2 id=\"rules-by-group\">Rules by group</h2>\n<div class=\"groups\">\n");
     let rules = checker.rules();
-    for (name, g) in groups.ordered() {
+    let ordered = groups.ordered();
+    for &(name, g) in ordered.iter().take(MAX_TABLES) {
         let timing = match (g.delays.median(), g.late_share()) {
             (Some(m), Some(_)) => format!(
                 "; median response {}, {} late",
@@ -446,6 +467,7 @@ fn group_tables(h: &mut String, checker: &Checker, groups: &Groups, meta: &Meta<
         h.push_str("</tbody></table></section>\n");
     }
     h.push_str("</div>\n");
+    left_out(h, ordered.len().min(MAX_TABLES), ordered.len());
 }
 
 /// A few findings per rule, with the reply around them.
@@ -533,6 +555,27 @@ mod tests {
         assert_eq!(nice_scale(101.0), (200.0, 4));
         assert_eq!(nice_scale(3.4), (5.0, 5));
         assert_eq!(tick(0.6000000000000001), "0.6");
+    }
+
+    #[test]
+    fn many_groups_are_cut_with_a_note() {
+        let checker = Checker::new().expect("default pack");
+        let mut groups = Groups::new(&checker, 86_400);
+        let report = checker.check_with("Thanks, done.", &Context::default());
+        for k in 0..(MAX_ROWS + 5) {
+            groups.add(&checker, &format!("g{k:05}"), &report, None, || None);
+        }
+        let meta = Meta {
+            input: "x",
+            group_by: Some("agent"),
+            malformed: 0,
+            internal: 0,
+        };
+        let page = render(&checker, &groups, &meta);
+        assert!(page.contains("<td>g00999</td>"));
+        assert!(!page.contains("<td>g01000</td>"));
+        assert!(page.contains("The 1,000 groups with the most replies of 1,005."));
+        assert!(page.contains("The 120 groups with the most replies of 1,005."));
     }
 
     #[test]
