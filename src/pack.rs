@@ -338,11 +338,11 @@ impl Pack {
     }
 
     fn apply_override(&mut self, id: &str, change: RuleOverride) -> Result<(), Error> {
-        let near = self
-            .closest_rule(id)
-            .map(|r| format!("; did you mean `{r}`?"))
-            .unwrap_or_default();
         let Some(rule) = self.rules.iter_mut().find(|r| r.id == id) else {
+            let near = self
+                .closest_rule(id)
+                .map(|r| format!("; did you mean `{r}`?"))
+                .unwrap_or_default();
             return Err(Error::new(
                 ErrorKind::UnknownRule,
                 format!("no rule with this id in the packs below{near}"),
