@@ -21,6 +21,9 @@ const EXCERPT_CONTEXT: usize = 70;
 /// The name of the group of lines without the field (or with `null`).
 pub(crate) const NO_GROUP: &str = "(none)";
 
+/// The name of the group of lines whose field is the empty string.
+pub(crate) const EMPTY_GROUP: &str = "(empty)";
+
 /// Response-time buckets of the report's histogram: upper bounds in
 /// seconds (exclusive), and labels; the last bucket is open.
 pub(crate) const DELAY_BUCKETS: [(u64, &str); 5] = [
@@ -362,7 +365,8 @@ fn excerpt(text: &str, span: std::ops::Range<usize>) -> (String, String, String)
 }
 
 /// The value of top-level field `field` of a JSON object line as a group
-/// name: a string as it is, `null` or a missing field as [`NO_GROUP`],
+/// name: a string as it is (the empty string as [`EMPTY_GROUP`]), `null`
+/// or a missing field as [`NO_GROUP`],
 /// anything else (a number, `true`, an array) as compact JSON. Fields
 /// before it are skipped without being built, and reading stops at it:
 /// the line has been read whole as a `ReplyInput` already.
@@ -376,6 +380,7 @@ pub(crate) fn group_of(line: &[u8], field: &str) -> String {
     }
     .deserialize(&mut de);
     match found {
+        Some(serde_json::Value::String(s)) if s.is_empty() => EMPTY_GROUP.to_owned(),
         Some(serde_json::Value::String(s)) => s,
         None | Some(serde_json::Value::Null) => NO_GROUP.to_owned(),
         Some(v) => v.to_string(),
@@ -633,6 +638,7 @@ mod tests {
             "a"
         );
         assert_eq!(group_of("[1]".as_bytes(), "team"), NO_GROUP);
+        assert_eq!(group_of(r#"{"team":""}"#.as_bytes(), "team"), EMPTY_GROUP);
     }
 
     #[test]
