@@ -36,8 +36,9 @@ pub(crate) const DELAY_BUCKETS: [(u64, &str); 5] = [
 
 /// Response times as a histogram: exact seconds under an hour, whole
 /// minutes under a week, whole hours beyond. A median read from it is
-/// exact when under an hour and at most 59 seconds low under a week,
-/// which is finer than anyone reads a response time; the histogram has
+/// exact when the middle delays are under an hour and at most 59 seconds
+/// low when they are under a week, finer than anyone reads a response
+/// time; the histogram has
 /// at most 3,600 + 9,960 + one entry per hour beyond a week, whatever
 /// the number of replies (a `Vec<u32>` of every delay would grow by four
 /// bytes a reply, without bound).
