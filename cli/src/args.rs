@@ -34,6 +34,18 @@ options:
                       reply files exit 1 only when it is given
   --threads N         batch worker threads (default: all cores)
   --summary           per-rule summary on stderr at the end
+  --group-by FIELD    with --jsonl: count per value of the input lines'
+                      top-level FIELD (e.g. company, team, agent; lines
+                      without it count as (none)): replies, findings per
+                      rule and per 1,000 replies, median response time and
+                      share of late replies; in the --summary (implied
+                      unless --report is given) and the --report
+  --report FILE.html  write the quality report: one self-contained page
+                      with rule rates, a table per group, response times
+                      and example findings
+  --late-after D      a reply is late when sent more than D after the
+                      customer's message (received_at to sent_at), e.g.
+                      24h (the default), 90m, 2d
   --fix               print each reply rewritten, with a diff (with --jsonl
                       or --format json: add the fixed text to each result)
   --write             rewrite reply files in place with the fixes
@@ -83,6 +95,12 @@ pub(crate) struct Args {
     pub(crate) fail_on_given: bool,
     pub(crate) threads: usize,
     pub(crate) summary: bool,
+    /// `--group-by`: the input lines' field to count by.
+    pub(crate) group_by: Option<String>,
+    /// `--report`: where to write the HTML report.
+    pub(crate) report: Option<String>,
+    /// `--late-after`, in seconds.
+    pub(crate) late_after: u64,
     pub(crate) fix: bool,
     pub(crate) write: bool,
     pub(crate) list_rules: bool,
@@ -115,6 +133,9 @@ pub(crate) fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, S
         fail_on_given: false,
         threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
         summary: false,
+        group_by: None,
+        report: None,
+        late_after: 24 * 3_600,
         fix: false,
         write: false,
         list_rules: false,
@@ -167,6 +188,15 @@ pub(crate) fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, S
                     .ok_or_else(|| format!("--threads takes a positive number, not `{v}`"))?;
             }
             "--explain" => a.explain = Some(value("--explain")?),
+            "--group-by" => {
+                let v = value("--group-by")?;
+                if v.is_empty() {
+                    return Err("--group-by takes a field name".into());
+                }
+                a.group_by = Some(v);
+            }
+            "--report" => a.report = Some(value("--report")?),
+            "--late-after" => a.late_after = crate::group::parse_duration(&value("--late-after")?)?,
             "--color" | "--colour" => {
                 a.color = match value("--color")?.as_str() {
                     "auto" => None,
@@ -200,6 +230,12 @@ pub(crate) fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, S
     }
     if a.jsonl.is_some() && a.write {
         return Err("--write works on reply files, not --jsonl".into());
+    }
+    if a.group_by.is_some() && a.jsonl.is_none() {
+        return Err("--group-by counts by a field of --jsonl input lines; give --jsonl".into());
+    }
+    if a.group_by.is_some() && a.report.is_none() {
+        a.summary = true;
     }
     let listing = a.list_rules || a.list_phrases || a.explain.is_some();
     if a.jsonl.is_none() && a.paths.is_empty() && !listing {
@@ -240,5 +276,23 @@ mod tests {
         assert!(parse_str("--summary=yes x").is_err());
         assert!(parse_str("--jsonl - --write").is_err());
         assert!(matches!(parse_str("-V"), Ok(Command::Version)));
+        assert!(parse_str("--group-by company x.txt").is_err());
+        assert!(parse_str("--jsonl - --late-after 24").is_err());
+    }
+
+    #[test]
+    fn group_by_and_report() {
+        let Ok(Command::Check(a)) = parse_str("--jsonl - --group-by team --late-after 90m") else {
+            panic!("parses");
+        };
+        assert_eq!(a.group_by.as_deref(), Some("team"));
+        assert!(a.summary, "--group-by alone prints the summary");
+        assert_eq!(a.late_after, 5_400);
+        let Ok(Command::Check(a)) = parse_str("--jsonl - --group-by team --report r.html") else {
+            panic!("parses");
+        };
+        assert!(!a.summary);
+        assert_eq!(a.report.as_deref(), Some("r.html"));
+        assert_eq!(a.late_after, 86_400);
     }
 }

@@ -7,9 +7,10 @@
 //! order.
 
 use crate::args::Args;
+use crate::group::group_of;
 use crate::ignore_broken_pipe;
 use crate::panics::{catching, install_panic_hook};
-use crate::summary::{print_summary, Tally};
+use crate::summary::{print_groups, print_summary, Tally};
 use crate::term::plural;
 use std::collections::BTreeMap;
 use std::fs;
@@ -31,6 +32,10 @@ struct Batch<'c> {
     fail_on: Severity,
     summary: bool,
     fix: bool,
+    /// `--group-by`'s field.
+    group_by: Option<&'c str>,
+    /// With `--group-by` or `--report`: `--late-after`.
+    groups: Option<u64>,
 }
 
 pub(crate) fn run(checker: &Checker, input: &str, args: &Args) -> Result<u8, String> {
@@ -52,6 +57,8 @@ pub(crate) fn run(checker: &Checker, input: &str, args: &Args) -> Result<u8, Str
         fail_on: args.fail_on,
         summary: args.summary,
         fix: args.fix,
+        group_by: args.group_by.as_deref(),
+        groups: (args.group_by.is_some() || args.report.is_some()).then_some(args.late_after),
     };
     install_panic_hook();
     let mut blocks = BlockReader {
@@ -60,7 +67,7 @@ pub(crate) fn run(checker: &Checker, input: &str, args: &Args) -> Result<u8, Str
         next_line: 1,
         bytes_read: 0,
     };
-    let mut tally = Tally::new(checker, args.summary);
+    let mut tally = Tally::new(checker, args.summary).with_groups(checker, job.groups);
     let written = if args.threads <= 1 {
         // One thread reads, checks and writes in turn.
         let mut block = Block::default();
@@ -88,6 +95,22 @@ pub(crate) fn run(checker: &Checker, input: &str, args: &Args) -> Result<u8, Str
     progress.finish();
     if args.summary {
         print_summary(checker, &tally, progress.started, true);
+        if let (Some(groups), Some(field)) = (&tally.groups, &args.group_by) {
+            print_groups(checker, groups, field);
+        }
+    }
+    if let (Some(groups), Some(path)) = (&tally.groups, &args.report) {
+        let meta = crate::html::Meta {
+            input: if input == "-" {
+                "standard input"
+            } else {
+                input
+            },
+            group_by: args.group_by.as_deref(),
+            malformed: tally.malformed,
+            internal: tally.internal,
+        };
+        crate::html::write(path, checker, groups, &meta)?;
     }
     if tally.malformed > 0 {
         eprintln!(
@@ -250,7 +273,7 @@ impl BlockReader<'_> {
 }
 
 fn check_block(job: &Batch<'_>, block: &mut Block) -> Tally {
-    let mut tally = Tally::new(job.checker, job.summary);
+    let mut tally = Tally::new(job.checker, job.summary).with_groups(job.checker, job.groups);
     let mut start = 0;
     let out = &mut block.out;
     for (k, &end) in block.ends.iter().enumerate() {
@@ -281,9 +304,8 @@ fn check_line(job: &Batch<'_>, raw: &[u8], line_no: u64, out: &mut Vec<u8>, tall
     };
     let mark = out.len();
     let checked = catching(|| {
-        let report = job
-            .checker
-            .check_with(&input.text, &input.context_or(job.channel));
+        let ctx = input.context_or(job.channel);
+        let report = job.checker.check_with(&input.text, &ctx);
         let owned = if job.fix {
             report.to_owned_report_fixed()
         } else {
@@ -291,6 +313,11 @@ fn check_line(job: &Batch<'_>, raw: &[u8], line_no: u64, out: &mut Vec<u8>, tall
         };
         write_result(out, &owned.with_id(input.id.clone()));
         tally.add(job.checker, &report, job.fail_on);
+        if let Some(groups) = tally.groups.as_deref_mut() {
+            let key = job.group_by.map_or_else(String::new, |f| group_of(raw, f));
+            let id = || input.id.as_ref().map(crate::group::id_string);
+            groups.add(job.checker, &key, &report, ctx.response_seconds(), id);
+        }
     });
     if let Err(msg) = checked {
         out.truncate(mark);

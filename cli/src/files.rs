@@ -101,7 +101,8 @@ pub(crate) fn run(checker: &Checker, args: &Args) -> Result<u8, String> {
     let json = args.format == Format::Json;
     let style = Style::new(args.color, live);
     let mut out = BufWriter::new(io::stdout().lock());
-    let mut tally = Tally::new(checker, args.summary);
+    let mut tally = Tally::new(checker, args.summary)
+        .with_groups(checker, args.report.is_some().then_some(args.late_after));
     let started = Instant::now();
     let mut counts = [0usize; 3];
     let mut rewritten = 0usize;
@@ -142,6 +143,9 @@ pub(crate) fn run(checker: &Checker, args: &Args) -> Result<u8, String> {
         let done = catching(|| -> io::Result<Option<String>> {
             let report = checker.check_with(&text, &options);
             tally.add(checker, &report, args.fail_on);
+            if let Some(groups) = tally.groups.as_deref_mut() {
+                groups.add(checker, "", &report, None, || Some(name.clone()));
+            }
             for f in report.findings() {
                 counts[severity_index(f.severity())] += 1;
             }
@@ -214,6 +218,16 @@ pub(crate) fn run(checker: &Checker, args: &Args) -> Result<u8, String> {
     }
     if args.summary {
         print_summary(checker, &tally, started, false);
+    }
+    if let (Some(groups), Some(path)) = (&tally.groups, &args.report) {
+        let input = args.paths.join(" ");
+        let meta = crate::html::Meta {
+            input: &input,
+            group_by: None,
+            malformed: 0,
+            internal: 0,
+        };
+        crate::html::write(path, checker, groups, &meta)?;
     }
     // Reading findings off reply files is the normal outcome: only an
     // explicit --fail-on turns them into a failing exit.

@@ -19,6 +19,8 @@ mod batch;
 mod config;
 mod explain;
 mod files;
+mod group;
+mod html;
 mod human;
 mod panics;
 mod summary;
