@@ -76,6 +76,7 @@ mod pattern;
 mod report;
 mod rule;
 mod selftest;
+mod suggest;
 mod text;
 
 pub use checker::{Checker, CheckerBuilder};
@@ -87,6 +88,7 @@ pub use pack::{Pack, Rule};
 pub use report::{Edit, Finding, OwnedFinding, OwnedReport, Position, ReplyId, Report, Suggestion};
 pub use rule::{Category, Channel, Severity};
 pub use selftest::ExampleFailure;
+pub use suggest::{SuggestionEntry, SuggestionKind, SuggestionScope};
 
 /// The README's examples, run as doctests.
 #[cfg(doctest)]

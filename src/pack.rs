@@ -16,7 +16,8 @@
 use crate::error::{Error, ErrorKind, Location};
 pub use crate::rule::{
     Capitals, Category, Channel, Condition, Example, Exception, Match, Near, PatternEntry,
-    PatternScope, PhraseEntry, Place, Requirement, Rule, Severity, SpanMatch,
+    PatternScope, PhraseEntry, Place, Requirement, Rule, Severity, SpanMatch, SuggestionEntry,
+    SuggestionKind, SuggestionScope,
 };
 use once_cell::sync::Lazy;
 use serde::{Deserialize, Serialize};
@@ -109,7 +110,7 @@ pub struct RuleOverride {
     pub message: Option<String>,
     /// New suggestions, replacing the rule's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suggestions: Option<Vec<String>>,
+    pub suggestions: Option<Vec<SuggestionEntry>>,
     /// New channels, replacing the rule's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channels: Option<Vec<Channel>>,
