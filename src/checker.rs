@@ -11,7 +11,7 @@ use crate::report::{Edit, Finding, Report, Suggestion};
 use crate::rule::{Channel, Match, Near, PatternScope, PhraseEntry, Place, Rule};
 use crate::suggest::{
     has_gap, place, render, template_names, Fill, Placed, Site, SuggestionEntry, SuggestionKind,
-    PLACEHOLDERS,
+    Words, PLACEHOLDERS,
 };
 use crate::text::{Prepared, ScopeConfig};
 use std::borrow::Cow;
@@ -88,6 +88,8 @@ struct Inner {
     scope: ScopeConfig,
     /// The pack's `ordinary-words`: words that sentence case may lower.
     ordinary: Vec<String>,
+    /// The pack's `fillers`: words a sentence-wide fix may drop.
+    fillers: Vec<String>,
 }
 
 struct Compiled {
@@ -447,6 +449,10 @@ impl Checker {
         }
 
         // Findings.
+        let words = Words {
+            ordinary: &inner.ordinary,
+            fillers: &inner.fillers,
+        };
         let mut findings = Vec::new();
         for (i, rule) in inner.rules.iter().enumerate() {
             if !reports(i) {
@@ -454,7 +460,7 @@ impl Checker {
             }
             let def = &inner.defs[i];
             for c in &cands[i] {
-                findings.push(make_finding(text, prep, def, rule, c, i, &inner.ordinary));
+                findings.push(make_finding(text, prep, def, rule, c, i, &words));
             }
         }
         findings.sort_by_key(|(f, i): &(Finding<'a>, usize)| (f.span.start, f.span.end, *i));
@@ -496,8 +502,9 @@ fn make_finding<'a>(
     rule: &'a Compiled,
     c: &Cand,
     index: usize,
-    ordinary: &[String],
+    words: &Words<'_>,
 ) -> (Finding<'a>, usize) {
+    let ordinary = words.ordinary;
     let span = prep.original(c.range.clone());
     let span = if span.end <= text.len()
         && text.is_char_boundary(span.start)
@@ -555,7 +562,7 @@ fn make_finding<'a>(
             if filled.missing {
                 return None;
             }
-            Some(place(&site, t.scope, filled, t.kind(), ordinary))
+            Some(place(&site, t.scope, filled, t.kind(), words))
         })
         .collect();
     // One span for all: the widest any suggestion needs.
@@ -771,12 +778,19 @@ fn near(prep: &Prepared, c: &Range<usize>, o: &Range<usize>, how: Near) -> bool 
 }
 
 /// Sorts candidates and drops any that overlaps one kept before it
-/// (longest first at the same start).
+/// (longest first at the same start; at the same range a pattern, which is
+/// the more specific and may carry its own suggestions, before a phrase).
 fn dedupe(found: &mut Vec<Cand>) {
     if found.len() < 2 {
         return;
     }
-    found.sort_by_key(|c| (c.range.start, std::cmp::Reverse(c.range.end)));
+    found.sort_by_key(|c| {
+        (
+            c.range.start,
+            std::cmp::Reverse(c.range.end),
+            !matches!(c.source, Source::Pattern(_)),
+        )
+    });
     let mut end = 0;
     let mut first = true;
     found.retain(|c| {
@@ -1256,6 +1270,11 @@ fn compile(pack: Pack) -> Result<Inner, Error> {
         .get("ordinary-words")
         .map(|l| l.iter().map(|w| w.to_lowercase()).collect())
         .unwrap_or_default();
+    let fillers = pack
+        .lists
+        .get("fillers")
+        .map(|l| l.iter().map(|w| w.to_lowercase()).collect())
+        .unwrap_or_default();
     Ok(Inner {
         pack,
         defs,
@@ -1263,6 +1282,7 @@ fn compile(pack: Pack) -> Result<Inner, Error> {
         phrases,
         scope,
         ordinary,
+        fillers,
     })
 }
 

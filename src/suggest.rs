@@ -399,6 +399,8 @@ pub(crate) struct Filled {
     pub unsure: bool,
     /// A group the template names took no part in the match.
     pub missing: bool,
+    /// The ranges of the reply that the template copies (its groups).
+    pub used: Vec<Range<usize>>,
 }
 
 /// Fills a suggestion template.
@@ -406,6 +408,7 @@ pub(crate) fn render(template: &str, fill: &Fill<'_>) -> Filled {
     let mut out = String::with_capacity(template.len() + fill.matched.len());
     let mut unsure = false;
     let mut missing = false;
+    let mut used = Vec::new();
     let mut literal_start = true;
     let mut rest = template;
     while let Some(open) = rest.find('{') {
@@ -429,11 +432,10 @@ pub(crate) fn render(template: &str, fill: &Fill<'_>) -> Filled {
             "drop-first" => Some(drop_word(fill.matched, true).to_owned()),
             "drop-last" => Some(drop_word(fill.matched, false).to_owned()),
             "first-char" => Some(fill.matched.chars().next().map(String::from).unwrap_or_default()),
-            _ => fill
-                .captures
-                .iter()
-                .find(|(n, _)| n == name)
-                .map(|(_, r)| fill.text.get(r.clone()).unwrap_or("").to_owned()),
+            _ => fill.captures.iter().find(|(n, _)| n == name).map(|(_, r)| {
+                used.push(r.clone());
+                fill.text.get(r.clone()).unwrap_or("").to_owned()
+            }),
         };
         match value {
             Some(v) => {
@@ -461,11 +463,20 @@ pub(crate) fn render(template: &str, fill: &Fill<'_>) -> Filled {
         literal_start,
         unsure,
         missing,
+        used,
     }
 }
 
 // ---------------------------------------------------------------------
 // Fitting a suggestion in place.
+
+/// A pack's word lists that fitting reads.
+pub(crate) struct Words<'w> {
+    /// Words that sentence case may lower, beyond the built-in list.
+    pub ordinary: &'w [String],
+    /// Words a wider fix may drop, beyond the built-in list.
+    pub fillers: &'w [String],
+}
 
 /// Where a finding stands in the reply, in original bytes.
 pub(crate) struct Site<'t> {
@@ -558,21 +569,66 @@ fn scope_range(site: &Site<'_>, scope: SuggestionScope) -> Range<usize> {
     start.min(span.start)..end.max(span.end)
 }
 
+/// Words that a sentence- or clause-wide fix may drop along with the
+/// match: they carry no content of their own ("Sorry, no.", "As I said
+/// before,"). A pack's `fillers` list adds to them.
+const FILLERS: &[&str] = &[
+    "sorry", "honestly", "unfortunately", "sadly", "afraid", "i'm", "i", "am", "well", "ok",
+    "okay", "so", "but", "and", "oh", "hi", "hey", "hello", "really", "just", "though",
+    "anyway", "then", "now", "yes", "please", "look", "listen", "again", "already", "before",
+    "earlier", "previously", "once", "twice", "totally", "very", "truly", "frankly", "simply",
+    "quite", "exactly", "obviously", "clearly", "um", "uh", "hmm", "ah", "alas",
+];
+
+/// Whether the words of `range` outside the match and the copied groups
+/// are all fillers.
+fn only_fillers(text: &str, range: &Range<usize>, covered: &[Range<usize>], fillers: &[String]) -> bool {
+    let mut at = range.start;
+    let mut rest = String::new();
+    let mut cov: Vec<&Range<usize>> = covered.iter().filter(|r| !r.is_empty()).collect();
+    cov.sort_by_key(|r| r.start);
+    for r in cov {
+        if r.start > at {
+            rest.push_str(&text[at..r.start.min(range.end)]);
+            rest.push(' ');
+        }
+        at = at.max(r.end);
+    }
+    if at < range.end {
+        rest.push_str(&text[at..range.end]);
+    }
+    rest.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’' || c == '@'))
+        .filter(|w| !w.is_empty() && !w.starts_with('@'))
+        .all(|w| {
+            let w = w.to_lowercase().replace('’', "'");
+            FILLERS.contains(&w.as_str()) || fillers.iter().any(|f| *f == w)
+        })
+}
+
 /// Fits a filled suggestion into the reply.
 pub(crate) fn place(
     site: &Site<'_>,
     scope: SuggestionScope,
     filled: Filled,
     kind: SuggestionKind,
-    ordinary: &[String],
+    words: &Words<'_>,
 ) -> Placed {
     let text = site.text;
-    let kind = if filled.unsure || has_gap_in_template_output(&filled.text, text, &site.span) {
+    let ordinary = words.ordinary;
+    let mut kind = if filled.unsure || has_gap_in_template_output(&filled.text, text, &site.span) {
         SuggestionKind::Advice
     } else {
         kind
     };
     let mut range = scope_range(site, scope);
+    if scope != SuggestionScope::Match && !range.is_empty() {
+        // A wider fix must not drop words that say something.
+        let mut covered = filled.used.clone();
+        covered.push(site.span.clone());
+        if !only_fillers(text, &range, &covered, words.fillers) {
+            kind = SuggestionKind::Advice;
+        }
+    }
     if range.is_empty() {
         return insert(text, range.start, filled, kind);
     }
@@ -698,6 +754,29 @@ fn finish(
             new.replace_range(..first.len_utf8(), &first.to_lowercase().to_string());
         }
     }
+    // "a" or "an" before the new words.
+    if let Some(first) = new.split(|c: char| !c.is_alphanumeric()).next().filter(|w| !w.is_empty()) {
+        let before = &text[..range.start];
+        if let Some(art_start) = before.strip_suffix(' ').and_then(|b| {
+            let ws = b.rfind(|c: char| !c.is_alphabetic()).map_or(0, |i| i + 1);
+            matches!(&b[ws..], "a" | "an" | "A" | "An").then_some(ws)
+        }) {
+            let article = &before[art_start..before.len() - 1];
+            let want_an = wants_an(first);
+            let is_an = article.len() == 2;
+            if want_an != is_an {
+                let capital = article.starts_with('A');
+                let fixed = match (want_an, capital) {
+                    (true, true) => "An",
+                    (true, false) => "an",
+                    (false, true) => "A",
+                    (false, false) => "a",
+                };
+                new = format!("{fixed} {new}");
+                range.start = art_start;
+            }
+        }
+    }
     // The words after the span: a sentence that ended inside the span and
     // no longer does goes on in lowercase; one that now ends starts with a
     // capital.
@@ -734,6 +813,22 @@ fn finish(
         text: new,
         kind,
     }
+}
+
+/// Whether a word takes "an": a vowel sound, as far as spelling tells.
+fn wants_an(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    if word.len() > 1 && in_capitals(word) {
+        // Acronyms said letter by letter.
+        return lower.starts_with(['a', 'e', 'f', 'h', 'i', 'l', 'm', 'n', 'o', 'r', 's', 'x']);
+    }
+    if ["uni", "use", "usu", "eu", "one", "once", "ur"].iter().any(|p| lower.starts_with(p)) {
+        return false;
+    }
+    if ["hour", "honest", "honour", "honor", "heir"].iter().any(|p| lower.starts_with(p)) {
+        return true;
+    }
+    lower.starts_with(['a', 'e', 'i', 'o', 'u'])
 }
 
 /// A gap the template brought in (a gap already in the reply's own words,
@@ -802,7 +897,35 @@ fn insert(text: &str, at: usize, filled: Filled, kind: SuggestionKind) -> Placed
 mod tests {
     use super::*;
 
-    fn site(text: &str, word: &str) -> Site<'_> {
+    const NO_WORDS: Words<'static> = Words {
+        ordinary: &[],
+        fillers: &[],
+    };
+
+    #[test]
+    fn articles_agree() {
+        assert_eq!(
+            fix("Send us an RMA today.", "RMA", "return authorisation", SuggestionScope::Match),
+            "Send us a return authorisation today."
+        );
+    }
+
+    #[test]
+    fn wider_fixes_keep_content_or_become_advice() {
+        let text = "That's not my job, but Sam can help.";
+        let s = site(text, "That's not my job");
+        let filled = render("Let me find the right person.", &fill("That's not my job", text, &[]));
+        let p = place(&s, SuggestionScope::Sentence, filled, SuggestionKind::Fix, &NO_WORDS);
+        assert_eq!(p.kind, SuggestionKind::Advice);
+        let text = "Sorry, that's not my job.";
+        let s = site(text, "that's not my job");
+        let filled = render("Let me find the right person.", &fill("that's not my job", text, &[]));
+        let p = place(&s, SuggestionScope::Sentence, filled, SuggestionKind::Fix, &NO_WORDS);
+        assert_eq!(p.kind, SuggestionKind::Fix);
+        assert_eq!(apply(text, &p), "Let me find the right person.");
+    }
+
+    fn site<'t>(text: &'t str, word: &str) -> Site<'t> {
         let start = text.find(word).expect("word in text");
         let sentence_start = text[..start]
             .rfind(['.', '!', '?'])
@@ -835,7 +958,7 @@ mod tests {
     fn fix(text: &str, word: &str, template: &str, scope: SuggestionScope) -> String {
         let s = site(text, word);
         let filled = render(template, &fill(word, text, &[]));
-        apply(text, &place(&s, scope, filled, SuggestionKind::Fix, &[]))
+        apply(text, &place(&s, scope, filled, SuggestionKind::Fix, &NO_WORDS))
     }
 
     #[test]
@@ -863,11 +986,11 @@ mod tests {
     #[test]
     fn removal_swallows_space() {
         assert_eq!(
-            fix("It will definitely arrive today.", "definitely ", "", SuggestionScope::Match),
+            fix("It will definitely arrive today.", "definitely", "", SuggestionScope::Match),
             "It will arrive today."
         );
         assert_eq!(
-            fix("Obviously you need to sign in.", "Obviously ", "", SuggestionScope::Match),
+            fix("Obviously you need to sign in.", "Obviously", "", SuggestionScope::Match),
             "You need to sign in."
         );
     }
@@ -895,7 +1018,7 @@ mod tests {
         let caps = vec![("thing".to_owned(), at..at + "all these texts".len())];
         let s = site(text, "You must be really annoyed by all these texts");
         let filled = render("I can see how {thing} would be annoying", &fill("", text, &caps));
-        let p = place(&s, SuggestionScope::Sentence, filled, SuggestionKind::Fix, &[]);
+        let p = place(&s, SuggestionScope::Sentence, filled, SuggestionKind::Fix, &NO_WORDS);
         assert_eq!(apply(text, &p), "I can see how all these texts would be annoying.");
     }
 
@@ -915,7 +1038,7 @@ mod tests {
         let p = insert(
             text,
             text.len(),
-            Filled { text: " Thank you for your patience.".into(), literal_start: true, unsure: false, missing: false },
+            Filled { text: " Thank you for your patience.".into(), literal_start: true, unsure: false, missing: false, used: Vec::new() },
             SuggestionKind::Fix,
         );
         assert_eq!(apply(text, &p), "Your plan is active. Thank you for your patience.");
