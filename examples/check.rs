@@ -356,7 +356,7 @@ fn explain(checker: &Checker, id: &str) -> Result<u8, String> {
         println!();
         println!("Suggests:");
         for s in &rule.suggestions {
-            println!("  {}", s.trim());
+            println!("  {} ({})", s.text.trim(), s.kind().as_str());
         }
     }
     if !rule.examples.is_empty() {
@@ -899,13 +899,20 @@ fn print_report(
                 at = (r.end + 2).min(text.len());
             }
         }
+        // A fix is help ("fix all" applies it); advice is a note for the
+        // agent, never applied.
         for s in f.suggestions().iter().take(3) {
+            let (label, what) = if s.is_fix() {
+                ("help", describe_suggestion(s, f.matched(), span.start == 0))
+            } else {
+                ("note", format!("consider {:?}", s.text.trim()))
+            };
             writeln!(
                 out,
                 "{pad} {} {}: {}",
                 style.paint(BLUE_BOLD, "="),
-                style.paint(BOLD, "help"),
-                describe_suggestion(s, f.matched(), span.start == 0)
+                style.paint(BOLD, label),
+                what
             )?;
         }
         writeln!(out)?;

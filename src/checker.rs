@@ -14,6 +14,7 @@ use crate::suggest::{
     Words, PLACEHOLDERS,
 };
 use crate::text::{Prepared, ScopeConfig};
+use crate::words::WordCompiler;
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::ops::Range;
@@ -126,8 +127,15 @@ enum Kind {
         requires: Option<u32>,
         unless_slot: u32,
         unless_patterns: Vec<Regex>,
+        /// Word patterns: triggers, what keeps the rule quiet, and what
+        /// may fill a sentence besides a trigger.
+        words: [Vec<CPattern>; 3],
+        /// Phrases that may fill a sentence, when every sentence must be
+        /// covered, and patterns for a whole sentence that needs no trigger.
+        every_sentence: Option<(u32, Vec<Regex>)>,
     },
     Capitals(Caps),
+    Length(crate::reply::Limits),
 }
 
 struct CPattern {
@@ -136,12 +144,16 @@ struct CPattern {
     suggest: Vec<SuggestionEntry>,
     /// Whether the pattern has named groups that suggestions fill in.
     has_named: bool,
+    /// A word pattern's own pre-filter (`Some(None)`: none can be made);
+    /// `None` for a regular expression, which the rule's `requires` gates.
+    gate: Option<Option<u32>>,
 }
 
 struct CException {
     slot: u32,
     patterns: Vec<Regex>,
     near: Near,
+    required: bool,
 }
 
 struct Caps {
@@ -343,12 +355,13 @@ impl Checker {
                             });
                         }
                     }
-                    let required = requires.is_none_or(|r| {
-                        hits[r as usize].iter().any(|h| !prep.is_skipped(&h.range))
-                    });
-                    if required {
-                        let near: Option<&[Hit]> = requires.map(|r| hits[r as usize].as_slice());
-                        for (k, p) in patterns.iter().enumerate() {
+                    for (k, p) in patterns.iter().enumerate() {
+                        let gate = p.gate.unwrap_or(*requires);
+                        let required = gate.is_none_or(|r| {
+                            hits[r as usize].iter().any(|h| !prep.is_skipped(&h.range))
+                        });
+                        if required {
+                            let near = gate.map(|r| hits[r as usize].as_slice());
                             pattern_matches(prep, p, near, |range| {
                                 found.push(Cand {
                                     range,
@@ -359,6 +372,14 @@ impl Checker {
                     }
                 }
                 Kind::Capitals(caps) => caps_candidates(prep, caps, &mut found),
+                Kind::Length(limits) => {
+                    occurrences.clear();
+                    crate::reply::length_candidates(prep, limits, options.channel, occurrences);
+                    found.extend(occurrences.drain(..).map(|range| Cand {
+                        range,
+                        source: Source::Rule,
+                    }));
+                }
                 Kind::Requirement {
                     slot,
                     patterns,
@@ -395,6 +416,8 @@ impl Checker {
                 requires,
                 unless_slot,
                 unless_patterns,
+                words,
+                every_sentence,
             } = &rule.kind
             else {
                 continue;
@@ -429,19 +452,45 @@ impl Checker {
                     }
                 }
             }
+            words_matches(prep, hits, &words[0], |range| {
+                triggers.push(Cand {
+                    range,
+                    source: Source::Rule,
+                })
+            });
             apply_exceptions(prep, hits, rule, &mut triggers, occurrences);
             if triggers.is_empty() {
                 continue;
             }
-            let unless = hits[*unless_slot as usize]
-                .iter()
-                .any(|h| !prep.is_skipped(&h.range))
+            let mut unless_words = false;
+            words_matches(prep, hits, &words[1], |_| unless_words = true);
+            let unless = unless_words
+                || hits[*unless_slot as usize]
+                    .iter()
+                    .any(|h| !prep.is_skipped(&h.range))
                 || unless_patterns.iter().any(|re| {
                     re.find_iter(&prep.norm)
                         .any(|m| !m.is_empty() && !prep.is_skipped(&m))
                 });
             if unless {
                 continue;
+            }
+            if let Some((also, also_patterns)) = every_sentence {
+                occurrences.clear();
+                occurrences.extend(triggers.iter().map(|c| c.range.clone()));
+                occurrences.extend(hits[*also as usize].iter().map(|h| h.range.clone()));
+                for s in &prep.sentences {
+                    if also_patterns
+                        .iter()
+                        .any(|re| re.is_match(&prep.norm[s.clone()]))
+                    {
+                        occurrences.push(s.start..s.start + 1);
+                    }
+                }
+                words_matches(prep, hits, &words[2], |r| occurrences.push(r));
+                if !crate::reply::every_sentence_holds(prep, occurrences) {
+                    continue;
+                }
             }
             triggers.sort_by_key(|c| (c.range.start, std::cmp::Reverse(c.range.end)));
             triggers.truncate(1);
@@ -640,7 +689,11 @@ fn captures_for(
                 .into_iter()
                 .filter(|(_, r)| !r.is_empty())
                 .map(|(n, r)| (n, prep.original(base + r.start..base + r.end)))
-                .filter(|(_, r)| r.end <= text.len() && text.is_char_boundary(r.start) && text.is_char_boundary(r.end))
+                .filter(|(_, r)| {
+                    r.end <= text.len()
+                        && text.is_char_boundary(r.start)
+                        && text.is_char_boundary(r.end)
+                })
                 .collect();
         }
     });
@@ -688,6 +741,27 @@ fn pattern_matches(
                 }
             }
         }
+    }
+}
+
+/// Runs word patterns, each on the sentences that hold its pre-filter words.
+fn words_matches(
+    prep: &Prepared,
+    hits: &[Vec<Hit>],
+    patterns: &[CPattern],
+    mut push: impl FnMut(Range<usize>),
+) {
+    for p in patterns {
+        let gate = p.gate.flatten();
+        if gate.is_some_and(|r| hits[r as usize].iter().all(|h| prep.is_skipped(&h.range))) {
+            continue;
+        }
+        pattern_matches(
+            prep,
+            p,
+            gate.map(|r| hits[r as usize].as_slice()),
+            &mut push,
+        );
     }
 }
 
@@ -747,9 +821,13 @@ fn apply_exceptions(
             occ.extend(re.find_iter(&prep.norm));
         }
         if occ.is_empty() {
+            if ex.required {
+                found.clear();
+                return;
+            }
             continue;
         }
-        found.retain(|c| !occ.iter().any(|o| near(prep, &c.range, o, ex.near)));
+        found.retain(|c| occ.iter().any(|o| near(prep, &c.range, o, ex.near)) == ex.required);
         if found.is_empty() {
             return;
         }
@@ -766,12 +844,14 @@ fn near(prep: &Prepared, c: &Range<usize>, o: &Range<usize>, how: Near) -> bool 
         Near::Overlap => overlaps,
         Near::Before => o.end <= c.start && gap_is_blank(prep, o.end, c.start),
         Near::After => o.start >= c.end && gap_is_blank(prep, c.end, o.start),
-        Near::Sentence | Near::NextSentence => {
+        Near::Sentence | Near::NextSentence | Near::PreviousSentence => {
             let (Some(sc), Some(so)) = (prep.sentence_of(c.start), prep.sentence_of(o.start))
             else {
                 return overlaps;
             };
-            so == sc || (how == Near::NextSentence && so == sc + 1)
+            so == sc
+                || (how == Near::NextSentence && so == sc + 1)
+                || (how == Near::PreviousSentence && so + 1 == sc)
         }
         Near::Reply => true,
     }
@@ -881,7 +961,9 @@ fn caps_candidates(prep: &Prepared, caps: &Caps, out: &mut Vec<Cand>) {
         for tok in tokens(sentence) {
             let range = s.start + tok.start..s.start + tok.end;
             // A link or quotation between words ends a run.
-            if norm.as_bytes()[prev_end..range.start].contains(&PLACEHOLDER_LEAD) {
+            // So does a comma: capitals in a list are names ("LEEDS, YORK").
+            let gap = &norm.as_bytes()[prev_end..range.start];
+            if gap.contains(&PLACEHOLDER_LEAD) || gap.contains(&b',') {
                 finish(&mut run, run_before.take(), out);
                 lead = None;
             }
@@ -1012,6 +1094,10 @@ fn classify(word: &str, caps: &Caps, skipped: bool) -> Tok {
     if is_acronym(word) {
         return Tok::Neutral;
     }
+    // No vowel: an abbreviation or a credential ("MBBS", "NCMP").
+    if !word.bytes().any(|b| b"AEIOUY".contains(&b)) {
+        return Tok::Neutral;
+    }
     // "USB-C": every part an acronym or a single letter.
     if word.contains(['-', '/'])
         && word
@@ -1077,6 +1163,7 @@ fn compile(pack: Pack) -> Result<Inner, Error> {
         canon: Canon::with_ignored(&settings.contractions, &settings.ignore_words),
     };
     let vocab = Vocabulary::new(&pack.lists, &scope.canon);
+    let word_compiler = WordCompiler::new(&pack.lists, &scope.canon);
     let mut phrases = PhraseSetBuilder::default();
     let ids: Vec<&str> = pack.rules.iter().map(|r| r.id.as_str()).collect();
 
@@ -1098,6 +1185,7 @@ fn compile(pack: Pack) -> Result<Inner, Error> {
             pack: &pack,
             rule,
             vocab: &vocab,
+            words: &word_compiler,
         };
         let add_phrases = |b: &mut PhraseSetBuilder, slot: u32, templates: &[&str]| {
             for (e, t) in templates.iter().enumerate() {
@@ -1126,7 +1214,7 @@ fn compile(pack: Pack) -> Result<Inner, Error> {
         let mut phrase_caps = Vec::new();
         let mut keep_case = pack.lists.get("acronyms").cloned().unwrap_or_default();
         let kind = match &rule.matcher {
-            Match::Phrases(m) | Match::Pattern(m) => {
+            Match::Phrases(m) | Match::Pattern(m) | Match::Words(m) => {
                 let slot = phrases.slot();
                 let templates: Vec<&str> = m.phrases.iter().map(|p| p.phrase()).collect();
                 add_phrases(&mut phrases, slot, &templates)?;
@@ -1146,7 +1234,11 @@ fn compile(pack: Pack) -> Result<Inner, Error> {
                         re,
                         scope: p.scope(),
                         suggest: p.suggest().to_vec(),
+                        gate: None,
                     });
+                }
+                for w in &m.words {
+                    patterns.push(ctx.words(&mut phrases, w.words(), w.suggest())?);
                 }
                 Kind::Span {
                     slot,
@@ -1205,8 +1297,29 @@ fn compile(pack: Pack) -> Result<Inner, Error> {
                         .iter()
                         .map(|p| ctx.regex(p))
                         .collect::<Result<_, _>>()?,
+                    words: [
+                        ctx.all_words(&mut phrases, &m.if_words)?,
+                        ctx.all_words(&mut phrases, &m.unless_words)?,
+                        ctx.all_words(&mut phrases, &m.also_words)?,
+                    ],
+                    every_sentence: match m.every_sentence {
+                        true => Some((
+                            list_slot(&mut phrases, &m.also_phrases)?,
+                            m.also_patterns
+                                .iter()
+                                .map(|p| ctx.regex(p))
+                                .collect::<Result<_, _>>()?,
+                        )),
+                        false => None,
+                    },
                 }
             }
+            Match::Length(l) => Kind::Length(crate::reply::Limits {
+                sentence_words: l.max_sentence_words,
+                email: l.max_words.email,
+                chat: l.max_words.chat,
+                social: l.max_words.social,
+            }),
             Match::Capitals(c) => {
                 let mut acronyms = Vec::new();
                 for a in &c.acronyms {
@@ -1240,14 +1353,19 @@ fn compile(pack: Pack) -> Result<Inner, Error> {
         let mut exceptions = Vec::new();
         for ex in &rule.exceptions {
             let slot = list_slot(&mut phrases, &ex.phrases)?;
+            let mut patterns: Vec<Regex> = ex
+                .patterns
+                .iter()
+                .map(|p| ctx.regex(p))
+                .collect::<Result<_, _>>()?;
+            for w in &ex.words {
+                patterns.push(ctx.words(&mut phrases, w, &[])?.re);
+            }
             exceptions.push(CException {
                 slot,
-                patterns: ex
-                    .patterns
-                    .iter()
-                    .map(|p| ctx.regex(p))
-                    .collect::<Result<_, _>>()?,
+                patterns,
                 near: ex.near,
+                required: ex.required,
             });
         }
         rules.push(Compiled {
@@ -1290,6 +1408,7 @@ struct Ctx<'p> {
     pack: &'p Pack,
     rule: &'p Rule,
     vocab: &'p Vocabulary<'p>,
+    words: &'p WordCompiler<'p>,
 }
 
 impl Ctx<'_> {
@@ -1366,5 +1485,44 @@ impl Ctx<'_> {
         })?;
         Regex::new(&expanded, PATTERN_SIZE_LIMIT)
             .map_err(|msg| self.error(ErrorKind::InvalidPattern, msg, pattern))
+    }
+
+    /// Compiles a word pattern, its pre-filter words added to the automaton.
+    fn words(
+        &self,
+        b: &mut PhraseSetBuilder,
+        pattern: &str,
+        suggest: &[SuggestionEntry],
+    ) -> Result<CPattern, Error> {
+        let compiled = self.words.compile(pattern).map_err(|e| {
+            let kind = if e.starts_with("unknown list") {
+                ErrorKind::UnknownList
+            } else {
+                ErrorKind::InvalidPattern
+            };
+            self.error(kind, e, pattern)
+        })?;
+        let re = Regex::new(&compiled.regex, PATTERN_SIZE_LIMIT)
+            .map_err(|msg| self.error(ErrorKind::InvalidPattern, msg, pattern))?;
+        let groups = re.group_names();
+        self.check_suggestions(suggest, &groups)?;
+        let gate = (!compiled.anchors.is_empty()).then(|| {
+            let slot = b.slot();
+            for a in compiled.anchors {
+                b.add(slot, 0, a);
+            }
+            slot
+        });
+        Ok(CPattern {
+            re,
+            scope: PatternScope::Text,
+            suggest: suggest.to_vec(),
+            has_named: !groups.is_empty(),
+            gate: Some(gate),
+        })
+    }
+
+    fn all_words(&self, b: &mut PhraseSetBuilder, list: &[String]) -> Result<Vec<CPattern>, Error> {
+        list.iter().map(|w| self.words(b, w, &[])).collect()
     }
 }

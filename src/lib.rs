@@ -73,20 +73,26 @@ mod matcher;
 mod offsets;
 pub mod pack;
 mod pattern;
+mod reply;
 mod report;
 mod rule;
 mod selftest;
 mod suggest;
 mod text;
+mod words;
 
 pub use checker::{Checker, CheckerBuilder};
 pub use context::{
     CheckOptions, Context, ReplyInput, Role, RuleSelection, Timestamp, Turn, TurnInput,
 };
 pub use error::{Error, ErrorKind, Location};
-pub use pack::{Pack, Rule};
+pub use pack::{Pack, RuleOverride, Settings};
 pub use report::{Edit, Finding, OwnedFinding, OwnedReport, Position, ReplyId, Report, Suggestion};
-pub use rule::{Category, Channel, Severity};
+pub use rule::{
+    Capitals, Category, Channel, ChannelLimits, Condition, Counterexample, Example, Exception,
+    Length, Match, Near, PatternEntry, PatternScope, PhraseEntry, Place, Requirement, Rule,
+    Severity, SpanMatch, WordsEntry,
+};
 pub use selftest::ExampleFailure;
 pub use suggest::{SuggestionEntry, SuggestionKind, SuggestionScope};
 

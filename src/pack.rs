@@ -15,9 +15,9 @@
 
 use crate::error::{Error, ErrorKind, Location};
 pub use crate::rule::{
-    Capitals, Category, Channel, Condition, Example, Exception, Match, Near, PatternEntry,
-    PatternScope, PhraseEntry, Place, Requirement, Rule, Severity, SpanMatch, SuggestionEntry,
-    SuggestionKind, SuggestionScope,
+    Capitals, Category, Channel, ChannelLimits, Condition, Counterexample, Example, Exception,
+    Length, Match, Near, PatternEntry, PatternScope, PhraseEntry, Place, Requirement, Rule,
+    Severity, SpanMatch, SuggestionEntry, SuggestionKind, SuggestionScope, WordsEntry,
 };
 use once_cell::sync::Lazy;
 use serde::{Deserialize, Serialize};
@@ -120,12 +120,15 @@ pub struct RuleOverride {
     /// Patterns added to the rule's patterns.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub add_patterns: Vec<PatternEntry>,
+    /// Word patterns added to the rule's word patterns.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub add_words: Vec<WordsEntry>,
     /// Exceptions added to the rule's exceptions.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub add_exceptions: Vec<Exception>,
     /// Texts added to the rule's examples of what it must leave alone.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub add_counterexamples: Vec<String>,
+    pub add_counterexamples: Vec<Counterexample>,
 }
 
 /// Where a rule was defined, for error messages.
@@ -335,6 +338,7 @@ impl Pack {
             channels,
             add_phrases,
             add_patterns,
+            add_words,
             add_exceptions,
             add_counterexamples,
         } = change;
@@ -355,7 +359,7 @@ impl Pack {
         }
         if !add_phrases.is_empty() || !add_patterns.is_empty() {
             match &mut rule.matcher {
-                Match::Phrases(m) | Match::Pattern(m) => {
+                Match::Phrases(m) | Match::Pattern(m) | Match::Words(m) => {
                     m.phrases.extend(add_phrases);
                     m.patterns.extend(add_patterns);
                 }
@@ -372,6 +376,19 @@ impl Pack {
                         ErrorKind::InvalidRule,
                         "add-phrases and add-patterns apply to phrases, pattern and \
                          requirement rules only",
+                    ))
+                }
+            }
+        }
+        if !add_words.is_empty() {
+            match &mut rule.matcher {
+                Match::Phrases(m) | Match::Pattern(m) | Match::Words(m) => {
+                    m.words.extend(add_words)
+                }
+                _ => {
+                    return Err(Error::new(
+                        ErrorKind::InvalidRule,
+                        "add-words applies to phrases, pattern and words rules only",
                     ))
                 }
             }
@@ -396,11 +413,14 @@ impl Pack {
                 );
             }
             match &rule.matcher {
-                Match::Phrases(m) if m.phrases.is_empty() => {
+                Match::Phrases(m) if m.phrases.is_empty() && m.words.is_empty() => {
                     return fail(ErrorKind::InvalidRule, "a phrases rule needs phrases")
                 }
-                Match::Pattern(m) if m.patterns.is_empty() => {
+                Match::Pattern(m) if m.patterns.is_empty() && m.words.is_empty() => {
                     return fail(ErrorKind::InvalidRule, "a pattern rule needs patterns")
+                }
+                Match::Words(m) if m.words.is_empty() => {
+                    return fail(ErrorKind::InvalidRule, "a words rule needs words")
                 }
                 Match::Requirement(m) if m.phrases.is_empty() && m.patterns.is_empty() => {
                     return fail(
@@ -411,20 +431,24 @@ impl Pack {
                 Match::Condition(m)
                     if m.if_rules.is_empty()
                         && m.if_phrases.is_empty()
-                        && m.if_patterns.is_empty() =>
+                        && m.if_patterns.is_empty()
+                        && m.if_words.is_empty() =>
                 {
                     return fail(
                         ErrorKind::InvalidRule,
-                        "a condition needs if-rules, if-phrases or if-patterns",
+                        "a condition needs if-rules, if-phrases, if-patterns or if-words",
                     )
                 }
                 _ => {}
             }
             for exception in &rule.exceptions {
-                if exception.phrases.is_empty() && exception.patterns.is_empty() {
+                if exception.phrases.is_empty()
+                    && exception.patterns.is_empty()
+                    && exception.words.is_empty()
+                {
                     return fail(
                         ErrorKind::InvalidRule,
-                        "an exception needs phrases or patterns",
+                        "an exception needs phrases, patterns or words",
                     );
                 }
             }

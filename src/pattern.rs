@@ -52,7 +52,11 @@ impl Pattern {
             .group_info()
             .pattern_names(regex_automata::PatternID::ZERO)
             .any(|n| n.is_some_and(|n| n != "m"));
-        Ok(Pattern { re, has_m, has_named })
+        Ok(Pattern {
+            re,
+            has_m,
+            has_named,
+        })
     }
 
     /// The names of the groups other than `m`.
@@ -68,7 +72,11 @@ impl Pattern {
 
     /// Like [`Pattern::spans`], with the named groups (other than `m`)
     /// that took part in each match.
-    pub fn spans_named(&self, hay: &str, mut f: impl FnMut(Range<usize>, Vec<(String, Range<usize>)>)) {
+    pub fn spans_named(
+        &self,
+        hay: &str,
+        mut f: impl FnMut(Range<usize>, Vec<(String, Range<usize>)>),
+    ) {
         if !self.has_named {
             self.spans(hay, |r| f(r, Vec::new()));
             return;

@@ -197,7 +197,53 @@ pub struct Rule {
     pub examples: Vec<Example>,
     /// Texts the rule must leave alone.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub counterexamples: Vec<String>,
+    pub counterexamples: Vec<Counterexample>,
+}
+
+/// A text a rule must leave alone: just the text (checked as email), or
+/// the text and the channel to check it on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged, deny_unknown_fields)]
+pub enum Counterexample {
+    /// A reply checked as email.
+    Plain(String),
+    /// A reply checked on a channel.
+    On {
+        /// The reply.
+        text: String,
+        /// The channel to check it on.
+        channel: Channel,
+    },
+}
+
+impl Counterexample {
+    /// The reply.
+    pub fn text(&self) -> &str {
+        match self {
+            Counterexample::Plain(t) | Counterexample::On { text: t, .. } => t,
+        }
+    }
+
+    /// The channel to check it on.
+    pub fn channel(&self) -> Channel {
+        match self {
+            Counterexample::Plain(_) => Channel::Email,
+            Counterexample::On { channel, .. } => *channel,
+        }
+    }
+}
+
+impl std::ops::Deref for Counterexample {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.text()
+    }
+}
+
+impl From<&str> for Counterexample {
+    fn from(text: &str) -> Self {
+        Counterexample::Plain(text.to_owned())
+    }
 }
 
 pub(crate) fn default_true() -> bool {
@@ -230,6 +276,8 @@ pub enum Match {
     /// Regular expressions over the agent's text or one sentence at a time.
     /// Phrases may be added.
     Pattern(SpanMatch),
+    /// Word patterns (`words`); phrases and patterns may be added.
+    Words(SpanMatch),
     /// A reply-level requirement: a reply of at least `min-sentences`
     /// sentences must contain one of the phrases or patterns.
     Requirement(Requirement),
@@ -238,6 +286,35 @@ pub enum Match {
     Condition(Condition),
     /// Runs of words in capitals.
     Capitals(Capitals),
+    /// Sentences, or a whole reply, longer than a limit.
+    Length(Length),
+}
+
+/// The detector for long sentences and long replies.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Length {
+    /// A sentence of more words than this is a finding (0: no limit).
+    #[serde(default)]
+    pub max_sentence_words: usize,
+    /// Most words in the agent's text, per channel (0: no limit).
+    #[serde(default)]
+    pub max_words: ChannelLimits,
+}
+
+/// A limit for each channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct ChannelLimits {
+    /// For email replies.
+    #[serde(default)]
+    pub email: usize,
+    /// For chat replies.
+    #[serde(default)]
+    pub chat: usize,
+    /// For social replies.
+    #[serde(default)]
+    pub social: usize,
 }
 
 /// The span matcher shared by the `phrases` and `pattern` kinds.
@@ -255,6 +332,46 @@ pub struct SpanMatch {
     /// (a pre-filter; empty means patterns always run).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub requires: Vec<String>,
+    /// Word patterns (see the crate's README): `{list}`, inflections
+    /// (`mess~`), gaps (`...`), any word (`_`). Each runs only on the
+    /// sentences that hold its rarest required word; `requires` does not
+    /// apply to them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub words: Vec<WordsEntry>,
+}
+
+/// A word pattern, optionally with suggestions of its own.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged, deny_unknown_fields)]
+pub enum WordsEntry {
+    /// Just the word pattern.
+    Plain(String),
+    /// A word pattern with its own suggestions (used before the rule's).
+    Detailed {
+        /// The word pattern.
+        words: String,
+        /// Suggestions for this pattern, best first.
+        #[serde(default)]
+        suggest: Vec<SuggestionEntry>,
+    },
+}
+
+impl WordsEntry {
+    /// The word pattern.
+    pub fn words(&self) -> &str {
+        match self {
+            WordsEntry::Plain(w) => w,
+            WordsEntry::Detailed { words, .. } => words,
+        }
+    }
+
+    /// The entry's own suggestions.
+    pub fn suggest(&self) -> &[SuggestionEntry] {
+        match self {
+            WordsEntry::Plain(_) => &[],
+            WordsEntry::Detailed { suggest, .. } => suggest,
+        }
+    }
 }
 
 /// A phrase template, optionally with suggestions of its own.
@@ -375,6 +492,8 @@ pub enum Near {
     Sentence,
     /// In the same sentence or the next one.
     NextSentence,
+    /// In the same sentence or the one before.
+    PreviousSentence,
     /// Anywhere in the agent's text.
     Reply,
 }
@@ -390,9 +509,16 @@ pub struct Exception {
     /// Regular expressions over the agent's text.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub patterns: Vec<String>,
+    /// Word patterns.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub words: Vec<String>,
     /// Where they must stand.
     #[serde(default)]
     pub near: Near,
+    /// Turns the exception round: a match stands only if one of these
+    /// stands `near` it ("a bare No, when a refusal follows").
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub required: bool,
 }
 
 /// Where a requirement looks, and where its fix goes.
@@ -450,6 +576,9 @@ pub struct Condition {
     /// Patterns that are triggers.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub if_patterns: Vec<String>,
+    /// Word patterns that are triggers (not subject to `requires`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub if_words: Vec<String>,
     /// Phrases one of which must occur before `if-patterns` run (a
     /// pre-filter; empty means they always run).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -460,6 +589,24 @@ pub struct Condition {
     /// Patterns that, anywhere in the reply, keep the rule quiet.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unless_patterns: Vec<String>,
+    /// Word patterns that, anywhere in the reply, keep the rule quiet.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unless_words: Vec<String>,
+    /// Fire only when every sentence of the agent's text holds a trigger
+    /// or one of `also-phrases` / `also-words` (a greeting, say): the reply
+    /// does nothing else.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub every_sentence: bool,
+    /// Phrases that may fill a sentence besides the triggers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also_phrases: Vec<String>,
+    /// Word patterns that may fill a sentence besides the triggers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also_words: Vec<String>,
+    /// Patterns matched against each sentence on its own (`^` and `$`
+    /// anchor to it): a sentence they match needs no trigger.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also_patterns: Vec<String>,
 }
 
 /// The detector for words written in capitals.

@@ -96,8 +96,9 @@ impl Checker {
                     ));
                 }
             }
-            for text in &rule.counterexamples {
-                let report = self.check(text);
+            for counter in &rule.counterexamples {
+                let text = counter.text();
+                let report = self.check_with(text, &Context::channel(counter.channel()));
                 if let Some(f) = report.findings().iter().find(|f| f.rule_id() == rule.id) {
                     failures.push(fail(
                         text,

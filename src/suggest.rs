@@ -282,7 +282,11 @@ pub(crate) fn is_ordinary(word: &str, extra: &[String]) -> bool {
     // "stopped" → "stop", "making" → "make".
     if let Some(stem) = w.strip_suffix("ing").or_else(|| w.strip_suffix("ed")) {
         let b = stem.as_bytes();
-        if b.len() >= 2 && b[b.len() - 1] == b[b.len() - 2] && known(&stem[..stem.len() - 1]) {
+        if b.len() >= 2
+            && b[b.len() - 1].is_ascii()
+            && b[b.len() - 1] == b[b.len() - 2]
+            && known(&stem[..stem.len() - 1])
+        {
             return true;
         }
         if known(&format!("{stem}e")) {
@@ -431,7 +435,13 @@ pub(crate) fn render(template: &str, fill: &Fill<'_>) -> Filled {
             "lower" => Some(fill.matched.to_lowercase()),
             "drop-first" => Some(drop_word(fill.matched, true).to_owned()),
             "drop-last" => Some(drop_word(fill.matched, false).to_owned()),
-            "first-char" => Some(fill.matched.chars().next().map(String::from).unwrap_or_default()),
+            "first-char" => Some(
+                fill.matched
+                    .chars()
+                    .next()
+                    .map(String::from)
+                    .unwrap_or_default(),
+            ),
             _ => fill.captures.iter().find(|(n, _)| n == name).map(|(_, r)| {
                 used.push(r.clone());
                 fill.text.get(r.clone()).unwrap_or("").to_owned()
@@ -540,13 +550,15 @@ fn scope_range(site: &Site<'_>, scope: SuggestionScope) -> Range<usize> {
         match text[start..sentence.end].find(char::is_whitespace) {
             Some(sp) => {
                 start += sp;
-                start += text[start..sentence.end].len() - text[start..sentence.end].trim_start().len();
+                start +=
+                    text[start..sentence.end].len() - text[start..sentence.end].trim_start().len();
             }
             None => break,
         }
     }
     let mut end = sentence.end;
-    let body = text[start..end].trim_end_matches(|c: char| TERMINATORS.contains(&c) || c.is_whitespace());
+    let body =
+        text[start..end].trim_end_matches(|c: char| TERMINATORS.contains(&c) || c.is_whitespace());
     end = start + body.len();
     if scope == SuggestionScope::Clause {
         let is_boundary = |c: char| matches!(c, ',' | ';' | ':' | '—' | '–' | '(' | ')');
@@ -561,7 +573,10 @@ fn scope_range(site: &Site<'_>, scope: SuggestionScope) -> Range<usize> {
             }
         }
         if span.end < end {
-            if let Some((i, _)) = text[span.end..end].char_indices().find(|&(_, c)| is_boundary(c)) {
+            if let Some((i, _)) = text[span.end..end]
+                .char_indices()
+                .find(|&(_, c)| is_boundary(c))
+            {
                 end = span.end + text[span.end..span.end + i].trim_end().len();
             }
         }
@@ -573,16 +588,65 @@ fn scope_range(site: &Site<'_>, scope: SuggestionScope) -> Range<usize> {
 /// match: they carry no content of their own ("Sorry, no.", "As I said
 /// before,"). A pack's `fillers` list adds to them.
 const FILLERS: &[&str] = &[
-    "sorry", "honestly", "unfortunately", "sadly", "afraid", "i'm", "i", "am", "well", "ok",
-    "okay", "so", "but", "and", "oh", "hi", "hey", "hello", "really", "just", "though",
-    "anyway", "then", "now", "yes", "please", "look", "listen", "again", "already", "before",
-    "earlier", "previously", "once", "twice", "totally", "very", "truly", "frankly", "simply",
-    "quite", "exactly", "obviously", "clearly", "um", "uh", "hmm", "ah", "alas",
+    "sorry",
+    "honestly",
+    "unfortunately",
+    "sadly",
+    "afraid",
+    "i'm",
+    "i",
+    "am",
+    "well",
+    "ok",
+    "okay",
+    "so",
+    "but",
+    "and",
+    "oh",
+    "hi",
+    "hey",
+    "hello",
+    "really",
+    "just",
+    "though",
+    "anyway",
+    "then",
+    "now",
+    "yes",
+    "please",
+    "look",
+    "listen",
+    "again",
+    "already",
+    "before",
+    "earlier",
+    "previously",
+    "once",
+    "twice",
+    "totally",
+    "very",
+    "truly",
+    "frankly",
+    "simply",
+    "quite",
+    "exactly",
+    "obviously",
+    "clearly",
+    "um",
+    "uh",
+    "hmm",
+    "ah",
+    "alas",
 ];
 
 /// Whether the words of `range` outside the match and the copied groups
 /// are all fillers.
-fn only_fillers(text: &str, range: &Range<usize>, covered: &[Range<usize>], fillers: &[String]) -> bool {
+fn only_fillers(
+    text: &str,
+    range: &Range<usize>,
+    covered: &[Range<usize>],
+    fillers: &[String],
+) -> bool {
     let mut at = range.start;
     let mut rest = String::new();
     let mut cov: Vec<&Range<usize>> = covered.iter().filter(|r| !r.is_empty()).collect();
@@ -642,9 +706,15 @@ pub(crate) fn place(
     // Removal: swallow the space left behind, keep the sentence's capital.
     if new.is_empty() {
         let before = char_before(text, range.start);
-        let after_len = text[range.end..].len() - text[range.end..].trim_start_matches(is_space).len();
+        let after_len =
+            text[range.end..].len() - text[range.end..].trim_start_matches(is_space).len();
         let after = char_at(text, range.end + after_len);
-        if after_len > 0 && (before.is_none_or(|c| c.is_whitespace()) || starts) {
+        if starts && matches!(after, Some(',' | ';' | ':')) {
+            // "Please be advised, the office …": the comma goes too.
+            range.end += after_len + 1;
+            range.end +=
+                text[range.end..].len() - text[range.end..].trim_start_matches(is_space).len();
+        } else if after_len > 0 && (before.is_none_or(|c| c.is_whitespace()) || starts) {
             range.end += after_len;
         } else {
             let before_len =
@@ -653,7 +723,9 @@ pub(crate) fn place(
         }
         // ", ." or ",," left behind: drop the comma before.
         let prev = text[..range.start].trim_end_matches(is_space);
-        if prev.ends_with(',') && after.is_some_and(|c| matches!(c, ',' | '.' | ';' | ':' | '!' | '?')) {
+        if prev.ends_with(',')
+            && after.is_some_and(|c| matches!(c, ',' | '.' | ';' | ':' | '!' | '?'))
+        {
             range.start = prev.len() - 1;
         }
         if starts {
@@ -677,7 +749,10 @@ pub(crate) fn place(
 
     // A determiner right before the span when the new text brings its own:
     // "on the backend" → "on our systems", not "on the our systems".
-    let first_word = new.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+    let first_word = new
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("");
     if DETERMINERS.contains(&first_word.to_lowercase().as_str()) {
         let before = text[..range.start].trim_end_matches(is_space);
         if before.len() < range.start {
@@ -690,7 +765,15 @@ pub(crate) fn place(
             if DETERMINERS.contains(&prev.to_lowercase().as_str()) {
                 let absorbed_start = sentence_starts_at(site, word_start);
                 range.start = word_start;
-                return finish(site, range, new, filled.literal_start, absorbed_start, kind, ordinary);
+                return finish(
+                    site,
+                    range,
+                    new,
+                    filled.literal_start,
+                    absorbed_start,
+                    kind,
+                    ordinary,
+                );
             }
         }
     }
@@ -709,7 +792,15 @@ pub(crate) fn place(
             }
         }
     }
-    finish(site, range, new, filled.literal_start, starts, kind, ordinary)
+    finish(
+        site,
+        range,
+        new,
+        filled.literal_start,
+        starts,
+        kind,
+        ordinary,
+    )
 }
 
 /// Whether `at` is where the words of the site's sentence start.
@@ -755,10 +846,18 @@ fn finish(
         }
     }
     // "a" or "an" before the new words.
-    if let Some(first) = new.split(|c: char| !c.is_alphanumeric()).next().filter(|w| !w.is_empty()) {
+    if let Some(first) = new
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .filter(|w| !w.is_empty())
+    {
         let before = &text[..range.start];
         if let Some(art_start) = before.strip_suffix(' ').and_then(|b| {
-            let ws = b.rfind(|c: char| !c.is_alphabetic()).map_or(0, |i| i + 1);
+            let ws = b
+                .char_indices()
+                .rev()
+                .find(|&(_, c)| !c.is_alphabetic())
+                .map_or(0, |(i, c)| i + c.len_utf8());
             matches!(&b[ws..], "a" | "an" | "A" | "An").then_some(ws)
         }) {
             let article = &before[art_start..before.len() - 1];
@@ -782,7 +881,8 @@ fn finish(
     // capital.
     let old = &text[range.clone()];
     let ends_old = old.trim_end().ends_with(TERMINATORS);
-    let ends_new = new.ends_with(TERMINATORS);
+    // A gap ("…") ends nothing.
+    let ends_new = new.ends_with(['.', '!', '?']) && !new.ends_with("...");
     let gap = text[range.end..].len() - text[range.end..].trim_start_matches(is_space).len();
     let next_at = range.end + gap;
     if gap > 0 && next_at < text.len() {
@@ -822,10 +922,16 @@ fn wants_an(word: &str) -> bool {
         // Acronyms said letter by letter.
         return lower.starts_with(['a', 'e', 'f', 'h', 'i', 'l', 'm', 'n', 'o', 'r', 's', 'x']);
     }
-    if ["uni", "use", "usu", "eu", "one", "once", "ur"].iter().any(|p| lower.starts_with(p)) {
+    if ["uni", "use", "usu", "eu", "one", "once", "ur"]
+        .iter()
+        .any(|p| lower.starts_with(p))
+    {
         return false;
     }
-    if ["hour", "honest", "honour", "honor", "heir"].iter().any(|p| lower.starts_with(p)) {
+    if ["hour", "honest", "honour", "honor", "heir"]
+        .iter()
+        .any(|p| lower.starts_with(p))
+    {
         return true;
     }
     lower.starts_with(['a', 'e', 'i', 'o', 'u'])
@@ -867,7 +973,10 @@ fn insert(text: &str, at: usize, filled: Filled, kind: SuggestionKind) -> Placed
     }
     let mut body = raw.to_owned();
     if let Some(first) = body.chars().next() {
-        let first_word = body.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+        let first_word = body
+            .split(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or("");
         let sentence_start = starts || new.starts_with('.');
         if sentence_start && first.is_lowercase() {
             body.replace_range(..first.len_utf8(), &first.to_uppercase().to_string());
@@ -882,7 +991,10 @@ fn insert(text: &str, at: usize, filled: Filled, kind: SuggestionKind) -> Placed
     }
     new.push_str(&body);
     if let Some(c) = after.chars().next() {
-        if !c.is_whitespace() && !body.ends_with(char::is_whitespace) && !matches!(c, ',' | '.' | ';' | ':' | '!' | '?') {
+        if !c.is_whitespace()
+            && !body.ends_with(char::is_whitespace)
+            && !matches!(c, ',' | '.' | ';' | ':' | '!' | '?')
+        {
             new.push(' ');
         }
     }
@@ -905,7 +1017,12 @@ mod tests {
     #[test]
     fn articles_agree() {
         assert_eq!(
-            fix("Send us an RMA today.", "RMA", "return authorisation", SuggestionScope::Match),
+            fix(
+                "Send us an RMA today.",
+                "RMA",
+                "return authorisation",
+                SuggestionScope::Match
+            ),
             "Send us a return authorisation today."
         );
     }
@@ -914,22 +1031,40 @@ mod tests {
     fn wider_fixes_keep_content_or_become_advice() {
         let text = "That's not my job, but Sam can help.";
         let s = site(text, "That's not my job");
-        let filled = render("Let me find the right person.", &fill("That's not my job", text, &[]));
-        let p = place(&s, SuggestionScope::Sentence, filled, SuggestionKind::Fix, &NO_WORDS);
+        let filled = render(
+            "Let me find the right person.",
+            &fill("That's not my job", text, &[]),
+        );
+        let p = place(
+            &s,
+            SuggestionScope::Sentence,
+            filled,
+            SuggestionKind::Fix,
+            &NO_WORDS,
+        );
         assert_eq!(p.kind, SuggestionKind::Advice);
         let text = "Sorry, that's not my job.";
         let s = site(text, "that's not my job");
-        let filled = render("Let me find the right person.", &fill("that's not my job", text, &[]));
-        let p = place(&s, SuggestionScope::Sentence, filled, SuggestionKind::Fix, &NO_WORDS);
+        let filled = render(
+            "Let me find the right person.",
+            &fill("that's not my job", text, &[]),
+        );
+        let p = place(
+            &s,
+            SuggestionScope::Sentence,
+            filled,
+            SuggestionKind::Fix,
+            &NO_WORDS,
+        );
         assert_eq!(p.kind, SuggestionKind::Fix);
         assert_eq!(apply(text, &p), "Let me find the right person.");
     }
 
     fn site<'t>(text: &'t str, word: &str) -> Site<'t> {
         let start = text.find(word).expect("word in text");
-        let sentence_start = text[..start]
-            .rfind(['.', '!', '?'])
-            .map_or(0, |i| i + 1 + text[i + 1..].len() - text[i + 1..].trim_start().len());
+        let sentence_start = text[..start].rfind(['.', '!', '?']).map_or(0, |i| {
+            i + 1 + text[i + 1..].len() - text[i + 1..].trim_start().len()
+        });
         let sentence_end = text[start..]
             .find(['.', '!', '?'])
             .map_or(text.len(), |i| start + i + 1);
@@ -958,7 +1093,10 @@ mod tests {
     fn fix(text: &str, word: &str, template: &str, scope: SuggestionScope) -> String {
         let s = site(text, word);
         let filled = render(template, &fill(word, text, &[]));
-        apply(text, &place(&s, scope, filled, SuggestionKind::Fix, &NO_WORDS))
+        apply(
+            text,
+            &place(&s, scope, filled, SuggestionKind::Fix, &NO_WORDS),
+        )
     }
 
     #[test]
@@ -967,18 +1105,34 @@ mod tests {
         assert!(has_gap("I'll update you by <time>."));
         assert!(has_gap("Sorry about [the problem]."));
         assert!(!has_gap("Let me find out for you."));
-        assert_eq!(SuggestionEntry::new("Here's what I can do: ...").kind(), SuggestionKind::Advice);
-        assert_eq!(SuggestionEntry::new("To recap,").kind(), SuggestionKind::Fix);
+        assert_eq!(
+            SuggestionEntry::new("Here's what I can do: ...").kind(),
+            SuggestionKind::Advice
+        );
+        assert_eq!(
+            SuggestionEntry::new("To recap,").kind(),
+            SuggestionKind::Fix
+        );
     }
 
     #[test]
     fn first_letter_follows_position() {
         assert_eq!(
-            fix("That's not my job.", "That's not my job", "let me find the right person", SuggestionScope::Match),
+            fix(
+                "That's not my job.",
+                "That's not my job",
+                "let me find the right person",
+                SuggestionScope::Match
+            ),
             "Let me find the right person."
         );
         assert_eq!(
-            fix("Well, As I said, it ships today.", "As I said", "To recap", SuggestionScope::Match),
+            fix(
+                "Well, As I said, it ships today.",
+                "As I said",
+                "To recap",
+                SuggestionScope::Match
+            ),
             "Well, to recap, it ships today."
         );
     }
@@ -986,11 +1140,21 @@ mod tests {
     #[test]
     fn removal_swallows_space() {
         assert_eq!(
-            fix("It will definitely arrive today.", "definitely", "", SuggestionScope::Match),
+            fix(
+                "It will definitely arrive today.",
+                "definitely",
+                "",
+                SuggestionScope::Match
+            ),
             "It will arrive today."
         );
         assert_eq!(
-            fix("Obviously you need to sign in.", "Obviously", "", SuggestionScope::Match),
+            fix(
+                "Obviously you need to sign in.",
+                "Obviously",
+                "",
+                SuggestionScope::Match
+            ),
             "You need to sign in."
         );
     }
@@ -998,7 +1162,12 @@ mod tests {
     #[test]
     fn sentence_scope_replaces_the_sentence() {
         assert_eq!(
-            fix("Thanks. I don't know why it failed. Sorry.", "I don't know", "Let me find out for you.", SuggestionScope::Sentence),
+            fix(
+                "Thanks. I don't know why it failed. Sorry.",
+                "I don't know",
+                "Let me find out for you.",
+                SuggestionScope::Sentence
+            ),
             "Thanks. Let me find out for you. Sorry."
         );
     }
@@ -1006,7 +1175,12 @@ mod tests {
     #[test]
     fn determiners_are_not_doubled() {
         assert_eq!(
-            fix("The issue is on the backend today.", "backend", "our systems", SuggestionScope::Match),
+            fix(
+                "The issue is on the backend today.",
+                "backend",
+                "our systems",
+                SuggestionScope::Match
+            ),
             "The issue is on our systems today."
         );
     }
@@ -1017,9 +1191,21 @@ mod tests {
         let at = text.find("all these texts").expect("in text");
         let caps = vec![("thing".to_owned(), at..at + "all these texts".len())];
         let s = site(text, "You must be really annoyed by all these texts");
-        let filled = render("I can see how {thing} would be annoying", &fill("", text, &caps));
-        let p = place(&s, SuggestionScope::Sentence, filled, SuggestionKind::Fix, &NO_WORDS);
-        assert_eq!(apply(text, &p), "I can see how all these texts would be annoying.");
+        let filled = render(
+            "I can see how {thing} would be annoying",
+            &fill("", text, &caps),
+        );
+        let p = place(
+            &s,
+            SuggestionScope::Sentence,
+            filled,
+            SuggestionKind::Fix,
+            &NO_WORDS,
+        );
+        assert_eq!(
+            apply(text, &p),
+            "I can see how all these texts would be annoying."
+        );
     }
 
     #[test]
@@ -1038,9 +1224,18 @@ mod tests {
         let p = insert(
             text,
             text.len(),
-            Filled { text: " Thank you for your patience.".into(), literal_start: true, unsure: false, missing: false, used: Vec::new() },
+            Filled {
+                text: " Thank you for your patience.".into(),
+                literal_start: true,
+                unsure: false,
+                missing: false,
+                used: Vec::new(),
+            },
             SuggestionKind::Fix,
         );
-        assert_eq!(apply(text, &p), "Your plan is active. Thank you for your patience.");
+        assert_eq!(
+            apply(text, &p),
+            "Your plan is active. Thank you for your patience."
+        );
     }
 }

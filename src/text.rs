@@ -17,7 +17,7 @@ static PLAIN: [bool; 256] = {
     let mut t = [false; 256];
     let mut c = 0;
     while c < 0x80 {
-        t[c] = !matches!(c as u8, b' ' | b'\t' | b'\r' | 0x0b | 0x0c | b'&');
+        t[c] = !matches!(c as u8, b' ' | b'\t' | b'\r' | 0x0b | 0x0c | b'&' | b'<');
         c += 1;
     }
     t
@@ -130,6 +130,16 @@ impl Prepared {
         let mut lines = std::mem::take(&mut self.line_buf);
         let mut pos = 0;
         let mut line_iter = text.split_inclusive('\n').peekable();
+        // Email headers on the very first line: the body starts after the
+        // first blank line.
+        if starts_with_header(text) {
+            for raw in line_iter.by_ref() {
+                pos += raw.len();
+                if raw.trim().is_empty() {
+                    break;
+                }
+            }
+        }
         while let Some(raw) = line_iter.next() {
             let start = pos;
             pos += raw.len();
@@ -335,7 +345,21 @@ impl Prepared {
                 continue;
             }
             let c = b[i];
-            if c < 0x80 && !matches!(c, b' ' | b'\t' | b'\r' | 0x0b | 0x0c | b'&') {
+            if c == b'<' {
+                // Inline markup is not text; some tags end a line.
+                if let Some((len, breaks)) = html_tag(&s[i..]) {
+                    let more = || s[i + len..].bytes().any(|c| !c.is_ascii_whitespace());
+                    if breaks && !self.norm.is_empty() && more() {
+                        self.push_break(base + i, base + i + len);
+                    }
+                    i += len;
+                    while mi < masks.len() && masks[mi].0 < i {
+                        mi += 1;
+                    }
+                    continue;
+                }
+            }
+            if c < 0x80 && !matches!(c, b' ' | b'\t' | b'\r' | 0x0b | 0x0c | b'&' | b'<') {
                 // A run of plain ASCII: copied as it is, up to the next
                 // space, reference, non-ASCII byte or masked region.
                 let stop = if mi < masks.len() {
@@ -361,7 +385,9 @@ impl Prepared {
             }
             if c < 0x80 {
                 let orig = base + i..base + i + 1;
-                if c == b'&' {
+                if c == b'<' {
+                    self.push_unit("<", orig);
+                } else if c == b'&' {
                     if let Some((ch, len)) = decode_entity(&s[i..]) {
                         self.push_char(ch, base + i..base + i + len);
                         i += len;
@@ -610,6 +636,220 @@ fn initials_tag(norm: &str) -> Option<Range<usize>> {
     Some(mark_at..end)
 }
 
+/// Whether a reply opens, on its first line, with an email header.
+fn starts_with_header(text: &str) -> bool {
+    [
+        "From:",
+        "To:",
+        "Subject:",
+        "Date:",
+        "Cc:",
+        "Sent:",
+        "Reply-To:",
+    ]
+    .iter()
+    .any(|h| text.starts_with(h))
+}
+
+/// An HTML tag at the start of `s` (`<b>`, `</p>`, `<a href="…">`,
+/// `<br/>`): its length, and whether it ends a line.
+fn html_tag(s: &str) -> Option<(usize, bool)> {
+    let b = s.as_bytes();
+    let name_at = if b.get(1) == Some(&b'/') { 2 } else { 1 };
+    if !b.get(name_at)?.is_ascii_alphabetic() {
+        return None;
+    }
+    let end = b.iter().take(400).position(|&c| c == b'>')?;
+    if b[1..end].contains(&b'<') {
+        return None;
+    }
+    let name_len = b[name_at..end]
+        .iter()
+        .position(|c| !c.is_ascii_alphanumeric())
+        .unwrap_or(end - name_at);
+    let name = &s[name_at..name_at + name_len];
+    const KNOWN: &[&str] = &[
+        "a",
+        "b",
+        "i",
+        "u",
+        "s",
+        "em",
+        "strong",
+        "span",
+        "font",
+        "p",
+        "div",
+        "br",
+        "li",
+        "ul",
+        "ol",
+        "small",
+        "big",
+        "sup",
+        "sub",
+        "mark",
+        "code",
+        "blockquote",
+        "table",
+        "tr",
+        "td",
+        "th",
+        "tbody",
+        "thead",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "img",
+        "center",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "html",
+        "body",
+        "head",
+        "meta",
+        "style",
+        "o",
+    ];
+    if !KNOWN.iter().any(|k| k.eq_ignore_ascii_case(name)) {
+        return None;
+    }
+    let closing = name_at == 2;
+    let lower = name.to_ascii_lowercase();
+    let breaks = match lower.as_str() {
+        "br" | "hr" | "tr" => true,
+        "p" | "div" | "li" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "blockquote" => closing,
+        _ => false,
+    };
+    Some((end + 1, breaks))
+}
+
+/// HTML named character references beyond the five of XML.
+fn named_reference(name: &str) -> Option<char> {
+    const NAMED: &[(&str, char)] = &[
+        ("rsquo", '\u{2019}'),
+        ("lsquo", '\u{2018}'),
+        ("rdquo", '\u{201D}'),
+        ("ldquo", '\u{201C}'),
+        ("sbquo", '\u{201A}'),
+        ("bdquo", '\u{201E}'),
+        ("hellip", '\u{2026}'),
+        ("mdash", '\u{2014}'),
+        ("ndash", '\u{2013}'),
+        ("bull", '\u{2022}'),
+        ("middot", '\u{B7}'),
+        ("copy", '\u{A9}'),
+        ("reg", '\u{AE}'),
+        ("trade", '\u{2122}'),
+        ("euro", '\u{20AC}'),
+        ("pound", '\u{A3}'),
+        ("yen", '\u{A5}'),
+        ("cent", '\u{A2}'),
+        ("deg", '\u{B0}'),
+        ("times", '\u{D7}'),
+        ("divide", '\u{F7}'),
+        ("laquo", '\u{AB}'),
+        ("raquo", '\u{BB}'),
+        ("lsaquo", '\u{2039}'),
+        ("rsaquo", '\u{203A}'),
+        ("prime", '\u{2032}'),
+        ("Prime", '\u{2033}'),
+        ("sect", '\u{A7}'),
+        ("para", '\u{B6}'),
+        ("iexcl", '\u{A1}'),
+        ("iquest", '\u{BF}'),
+        ("shy", '\u{AD}'),
+        ("ensp", '\u{2002}'),
+        ("emsp", '\u{2003}'),
+        ("thinsp", '\u{2009}'),
+        ("zwnj", '\u{200C}'),
+        ("zwj", '\u{200D}'),
+        ("larr", '\u{2190}'),
+        ("rarr", '\u{2192}'),
+        ("uarr", '\u{2191}'),
+        ("darr", '\u{2193}'),
+        ("frac12", '\u{BD}'),
+        ("frac14", '\u{BC}'),
+        ("frac34", '\u{BE}'),
+        ("plusmn", '\u{B1}'),
+        ("micro", '\u{B5}'),
+        ("szlig", '\u{DF}'),
+        ("dagger", '\u{2020}'),
+        ("permil", '\u{2030}'),
+        ("Agrave", 'À'),
+        ("Aacute", 'Á'),
+        ("Acirc", 'Â'),
+        ("Atilde", 'Ã'),
+        ("Auml", 'Ä'),
+        ("Aring", 'Å'),
+        ("AElig", 'Æ'),
+        ("Ccedil", 'Ç'),
+        ("Egrave", 'È'),
+        ("Eacute", 'É'),
+        ("Ecirc", 'Ê'),
+        ("Euml", 'Ë'),
+        ("Igrave", 'Ì'),
+        ("Iacute", 'Í'),
+        ("Icirc", 'Î'),
+        ("Iuml", 'Ï'),
+        ("Ntilde", 'Ñ'),
+        ("Ograve", 'Ò'),
+        ("Oacute", 'Ó'),
+        ("Ocirc", 'Ô'),
+        ("Otilde", 'Õ'),
+        ("Ouml", 'Ö'),
+        ("Oslash", 'Ø'),
+        ("Ugrave", 'Ù'),
+        ("Uacute", 'Ú'),
+        ("Ucirc", 'Û'),
+        ("Uuml", 'Ü'),
+        ("Yacute", 'Ý'),
+        ("agrave", 'à'),
+        ("aacute", 'á'),
+        ("acirc", 'â'),
+        ("atilde", 'ã'),
+        ("auml", 'ä'),
+        ("aring", 'å'),
+        ("aelig", 'æ'),
+        ("ccedil", 'ç'),
+        ("egrave", 'è'),
+        ("eacute", 'é'),
+        ("ecirc", 'ê'),
+        ("euml", 'ë'),
+        ("igrave", 'ì'),
+        ("iacute", 'í'),
+        ("icirc", 'î'),
+        ("iuml", 'ï'),
+        ("ntilde", 'ñ'),
+        ("ograve", 'ò'),
+        ("oacute", 'ó'),
+        ("ocirc", 'ô'),
+        ("otilde", 'õ'),
+        ("ouml", 'ö'),
+        ("oslash", 'ø'),
+        ("ugrave", 'ù'),
+        ("uacute", 'ú'),
+        ("ucirc", 'û'),
+        ("uuml", 'ü'),
+        ("yacute", 'ý'),
+        ("yuml", 'ÿ'),
+        ("oelig", 'œ'),
+        ("OElig", 'Œ'),
+        ("scaron", 'š'),
+        ("Scaron", 'Š'),
+        ("check", '\u{2713}'),
+        ("hearts", '\u{2665}'),
+        ("star", '\u{2606}'),
+    ];
+    NAMED.iter().find(|(n, _)| *n == name).map(|&(_, c)| c)
+}
+
 /// Decodes an HTML character reference at the start of `s`.
 fn decode_entity(s: &str) -> Option<(char, usize)> {
     let end = s.bytes().take(12).position(|b| b == b';')?;
@@ -621,6 +861,7 @@ fn decode_entity(s: &str) -> Option<(char, usize)> {
         "quot" => '"',
         "apos" => '\'',
         "nbsp" => ' ',
+        _ if !name.starts_with('#') => named_reference(name)?,
         _ => {
             let num = name.strip_prefix('#')?;
             let code = if let Some(hex) = num.strip_prefix(['x', 'X']) {
@@ -755,11 +996,13 @@ fn find_masks(s: &str, cfg: &ScopeConfig, out: &mut Vec<(usize, usize, Option<ch
         while i < b.len() {
             let rest = &b[i..];
             let (open_len, close): (usize, &[&str]) = if rest[0] == b'"' {
-                (1, &["\"", "\u{201D}", "&quot;"])
+                (1, &["\"", "\u{201D}", "&quot;", "&rdquo;"])
             } else if rest.starts_with("\u{201C}".as_bytes()) {
-                (3, &["\u{201D}", "\""])
+                (3, &["\u{201D}", "\"", "&rdquo;"])
             } else if rest.starts_with(b"&quot;") {
                 (6, &["&quot;", "\""])
+            } else if rest.starts_with(b"&ldquo;") {
+                (7, &["&rdquo;", "\u{201D}", "\""])
             } else {
                 i += 1;
                 continue;
@@ -860,6 +1103,28 @@ mod tests {
         p.prepare("We CAN'T help", &cfg());
         assert_eq!(p.norm, "We CAN NOT help");
         assert_eq!(p.original(3..10), 3..8);
+    }
+
+    #[test]
+    fn drops_markup_and_email_headers() {
+        let mut p = Prepared::default();
+        p.prepare(
+            "<p>that&rsquo;s <b>not</b> my job</p><p>Bye &hellip;</p>",
+            &cfg(),
+        );
+        assert_eq!(p.norm, "that's not my job Bye \u{2026}");
+        assert_eq!(p.breaks, [17]);
+        let text = "From: A <a@example.com>\nSubject: No refund?\n\nHi Jo,\nDone.";
+        p.prepare(text, &cfg());
+        assert_eq!(p.norm, "Hi Jo, Done.");
+        assert_eq!(&text[p.original(0..2)], "Hi");
+        p.prepare("Hi,\nFrom: me\nSent: today\n\nold", &cfg());
+        assert_eq!(p.norm, "Hi,");
+        p.prepare(
+            "a <3 b and <a href=\"https://x.example\">link</a> 1 < 2",
+            &cfg(),
+        );
+        assert_eq!(p.norm, "a <3 b and link 1 < 2");
     }
 
     #[test]
