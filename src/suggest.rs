@@ -701,6 +701,13 @@ pub(crate) fn place(
     } else {
         site.starts_sentence || sentence_starts_at(site, range.start)
     };
+    // A capital right after a full stop with no space ("caused.We") starts
+    // a sentence the sentence splitter does not see.
+    let starts = starts
+        || (text[range.start..].starts_with(|c: char| c.is_uppercase())
+            && text[..range.start]
+                .trim_end_matches(is_space)
+                .ends_with(['.', '!', '?', '\n']));
     let mut new = filled.text.trim_matches(is_space).to_owned();
 
     // Removal: swallow the space left behind, keep the sentence's capital.
@@ -995,7 +1002,13 @@ fn insert(text: &str, at: usize, filled: Filled, kind: SuggestionKind) -> Placed
             && !body.ends_with(char::is_whitespace)
             && !matches!(c, ',' | '.' | ';' | ':' | '!' | '?')
         {
-            new.push(' ');
+            // At the start of a line, the inserted sentence is a line of
+            // its own (a closing line after it stays one).
+            if text[..at].ends_with('\n') {
+                new.push('\n');
+            } else {
+                new.push(' ');
+            }
         }
     }
     Placed {
