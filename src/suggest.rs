@@ -339,6 +339,28 @@ pub(crate) fn drop_word(s: &str, first: bool) -> &str {
 /// whether some word in capitals that is not an acronym was left as it is
 /// (then the result may still shout, or lower a name: it is advice).
 pub(crate) fn sentence_case(s: &str, keep: &[String], ordinary: &[String]) -> (String, bool) {
+    let (out, unsure) = sentence_case_with(s, keep, ordinary, false);
+    // Words in capitals, and how many of them are ordinary words.
+    let caps: Vec<&str> = s
+        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’' || c == '-'))
+        .filter(|w| in_capitals(w) && !keep.iter().any(|k| k == w))
+        .collect();
+    let known = caps.iter().filter(|w| is_ordinary(w, ordinary)).count();
+    if unsure && known * 2 >= caps.len() {
+        // Advice for a person to read: every word but acronyms lowered,
+        // and the person puts the names back.
+        (sentence_case_with(s, keep, ordinary, true).0, true)
+    } else {
+        (out, unsure)
+    }
+}
+
+fn sentence_case_with(
+    s: &str,
+    keep: &[String],
+    ordinary: &[String],
+    lower_all: bool,
+) -> (String, bool) {
     let mut out = String::with_capacity(s.len());
     let mut unsure = false;
     for chunk in s.split_inclusive(char::is_whitespace) {
@@ -355,7 +377,7 @@ pub(crate) fn sentence_case(s: &str, keep: &[String], ordinary: &[String]) -> (S
             let core = word.strip_suffix('s').unwrap_or(word);
             if keep.iter().any(|k| k == core || k == word) {
                 out.push_str(word);
-            } else if !in_capitals(word) || is_ordinary(word, ordinary) {
+            } else if lower_all || !in_capitals(word) || is_ordinary(word, ordinary) {
                 if word == "I" || word.starts_with("I'") || word.starts_with("I’") {
                     out.push('I');
                     out.push_str(&word[1..].to_lowercase());
@@ -710,6 +732,27 @@ pub(crate) fn place(
                 .ends_with(['.', '!', '?', '\n']));
     let mut new = filled.text.trim_matches(is_space).to_owned();
 
+    // Advice is read, not applied: it keeps its own wording and
+    // punctuation, with a capital where a sentence starts.
+    if kind == SuggestionKind::Advice {
+        if new.ends_with(['.', '!', '?'])
+            && !new.ends_with("...")
+            && char_at(text, range.end).is_some_and(|c| TERMINATORS.contains(&c))
+        {
+            new.pop();
+        }
+        if let Some(first) = new.chars().next() {
+            if starts && first.is_lowercase() {
+                new.replace_range(..first.len_utf8(), &first.to_uppercase().to_string());
+            }
+        }
+        return Placed {
+            span: range,
+            text: new,
+            kind,
+        };
+    }
+
     // Removal: swallow the space left behind, keep the sentence's capital.
     if new.is_empty() {
         let before = char_before(text, range.start);
@@ -785,7 +828,7 @@ pub(crate) fn place(
         }
     }
     // A trailing full stop where one already follows.
-    if new.ends_with(TERMINATORS) {
+    if new.ends_with(['.', '!', '?']) && !new.ends_with("...") {
         if let Some(c) = char_at(text, range.end) {
             if TERMINATORS.contains(&c) {
                 new.pop();
@@ -1176,7 +1219,7 @@ mod tests {
     fn sentence_scope_replaces_the_sentence() {
         assert_eq!(
             fix(
-                "Thanks. I don't know why it failed. Sorry.",
+                "Thanks. Honestly, I don't know. Sorry.",
                 "I don't know",
                 "Let me find out for you.",
                 SuggestionScope::Sentence
