@@ -152,6 +152,8 @@ struct CPattern {
 struct CException {
     slot: u32,
     patterns: Vec<Regex>,
+    /// Word patterns, each skipped when its pre-filter words are absent.
+    words: Vec<CPattern>,
     near: Near,
     required: bool,
 }
@@ -820,6 +822,14 @@ fn apply_exceptions(
         for re in &ex.patterns {
             occ.extend(re.find_iter(&prep.norm));
         }
+        for p in &ex.words {
+            if p.gate
+                .flatten()
+                .is_none_or(|slot| !hits[slot as usize].is_empty())
+            {
+                occ.extend(p.re.find_iter(&prep.norm));
+            }
+        }
         if occ.is_empty() {
             if ex.required {
                 found.clear();
@@ -1353,17 +1363,15 @@ fn compile(pack: Pack) -> Result<Inner, Error> {
         let mut exceptions = Vec::new();
         for ex in &rule.exceptions {
             let slot = list_slot(&mut phrases, &ex.phrases)?;
-            let mut patterns: Vec<Regex> = ex
+            let patterns: Vec<Regex> = ex
                 .patterns
                 .iter()
                 .map(|p| ctx.regex(p))
                 .collect::<Result<_, _>>()?;
-            for w in &ex.words {
-                patterns.push(ctx.words(&mut phrases, w, &[])?.re);
-            }
             exceptions.push(CException {
                 slot,
                 patterns,
+                words: ctx.all_words(&mut phrases, &ex.words)?,
                 near: ex.near,
                 required: ex.required,
             });

@@ -42,6 +42,18 @@ pub(crate) fn length_candidates(
     channel: Channel,
     out: &mut Vec<Range<usize>>,
 ) {
+    // Words are at most one more than spaces: most replies are too short
+    // to count.
+    let spaces = prep.norm.bytes().filter(|&b| b == b' ').count();
+    let max = match channel {
+        Channel::Email => limits.email,
+        Channel::Chat => limits.chat,
+        Channel::Social => limits.social,
+    };
+    let short_enough = |limit: usize| limit == 0 || spaces < limit;
+    if short_enough(limits.sentence_words) && short_enough(max) {
+        return;
+    }
     let mut total = 0;
     for s in &prep.sentences {
         let n = words_in(prep, s.clone());
@@ -50,11 +62,6 @@ pub(crate) fn length_candidates(
             out.push(s.clone());
         }
     }
-    let max = match channel {
-        Channel::Email => limits.email,
-        Channel::Chat => limits.chat,
-        Channel::Social => limits.social,
-    };
     if out.is_empty() && max > 0 && total > max {
         if let (Some(first), Some(last)) = (prep.sentences.first(), prep.sentences.last()) {
             let end = prep.body_end.max(first.start).min(last.end);

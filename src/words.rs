@@ -28,8 +28,8 @@ use std::collections::{BTreeMap, BTreeSet};
 /// What a word pattern compiles to.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Compiled {
-    /// A regular expression for [`crate::pattern::Pattern`]; the group `m`
-    /// is the match without the word boundaries around it.
+    /// A regular expression for [`crate::pattern::Pattern`]; a group `m`
+    /// holds the words between `<` and `>` when the pattern marks them.
     pub regex: String,
     /// Literal phrases (normalised) one of which every match contains.
     pub anchors: Vec<String>,
@@ -92,23 +92,53 @@ impl<'a> WordCompiler<'a> {
 
     /// Compiles one pattern. The error is a message for the pack's author.
     pub fn compile(&self, pattern: &str) -> Result<Compiled, String> {
-        let seq = self.parse(pattern, 0)?;
-        if !seq
-            .iter()
-            .any(|e| !e.optional && !matches!(e.node, Node::Gap(_)))
-        {
-            return Err(format!(
-                "word pattern `{pattern}` has no word that must be there"
-            ));
+        let needs_word = |seq: &[El]| {
+            seq.iter()
+                .any(|e| !e.optional && !matches!(e.node, Node::Gap(_)))
+        };
+        // `<` and `>` mark the part that is reported.
+        let (before, marked, after) = match (pattern.find('<'), pattern.find('>')) {
+            (Some(a), Some(b)) if a < b => (&pattern[..a], &pattern[a + 1..b], &pattern[b + 1..]),
+            (None, None) => ("", pattern, ""),
+            _ => {
+                return Err(format!(
+                    "word pattern `{pattern}`: `<` and `>` mark the reported words, \
+                     `<` first"
+                ))
+            }
+        };
+        let mut parts = Vec::new();
+        for (i, part) in [before, marked, after].into_iter().enumerate() {
+            let seq = self.parse(part, 0)?;
+            if (i == 1 || !part.trim().is_empty()) && !needs_word(&seq) {
+                return Err(format!(
+                    "word pattern `{pattern}` has no word that must be there{}",
+                    if i == 1 { "" } else { " outside `<` `>`" }
+                ));
+            }
+            parts.push(seq);
         }
-        let body = seq_regex(&seq);
-        let anchors = seq_anchors(&seq)
+        let mut regex = String::new();
+        if !parts[0].is_empty() {
+            regex.push_str(&seq_regex(&parts[0]));
+            regex.push_str(SEP);
+        }
+        if parts[0].is_empty() && parts[2].is_empty() {
+            // The whole match is reported: no group, so the search needs no
+            // capture engine.
+            regex.push_str(&seq_regex(&parts[1]));
+        } else {
+            regex.push_str(&format!("(?P<m>{})", seq_regex(&parts[1])));
+        }
+        if !parts[2].is_empty() {
+            regex.push_str(SEP);
+            regex.push_str(&seq_regex(&parts[2]));
+        }
+        let all: Vec<El> = parts.into_iter().flatten().collect();
+        let anchors = seq_anchors(&all)
             .map(|(_, set)| set.into_iter().collect())
             .unwrap_or_default();
-        Ok(Compiled {
-            regex: format!("(?P<m>{body})"),
-            anchors,
-        })
+        Ok(Compiled { regex, anchors })
     }
 
     fn parse(&self, pattern: &str, depth: usize) -> Result<Vec<El>, String> {
@@ -240,6 +270,19 @@ impl<'a> WordCompiler<'a> {
             if let Node::Alt(a) = &node {
                 if a.len() > MAX_ALTERNATIVES {
                     return Err(format!("word pattern `{src}` has too many alternatives"));
+                }
+            }
+            // Words in a row are one literal ("look into"), which keeps
+            // the compiled expression small.
+            if let (Node::Lit(next), false) = (&node, optional) {
+                if let Some(El {
+                    node: Node::Lit(prev),
+                    optional: false,
+                }) = out.last_mut()
+                {
+                    prev.push(' ');
+                    prev.push_str(next);
+                    continue;
                 }
             }
             out.push(El { node, optional });
@@ -457,6 +500,18 @@ pub(crate) fn inflect(word: &str, form: Form) -> Vec<String> {
     out.into_iter().collect()
 }
 
+/// Words in a row, escaped; a comma may follow each ("no, we can't").
+/// ASCII words match ASCII-case-blind (`(?-u)`), which keeps the compiled
+/// expression small: no Kelvin sign for `k`, no long s for `s`.
+fn escape_words(words: &str) -> String {
+    let escaped = regex::escape(words).replace(' ', ",? ");
+    if words.is_ascii() {
+        format!("(?-u:{escaped})")
+    } else {
+        escaped
+    }
+}
+
 fn escape_lit(lit: &str) -> String {
     let mut s = String::new();
     let starts_word = lit.chars().next().is_some_and(char::is_alphanumeric);
@@ -464,7 +519,7 @@ fn escape_lit(lit: &str) -> String {
     if starts_word {
         s.push_str("(?-u:\\b)");
     }
-    s.push_str(&regex::escape(lit));
+    s.push_str(&escape_words(lit));
     if ends_word {
         s.push_str("(?-u:\\b)");
     }
@@ -477,6 +532,27 @@ fn node_regex(node: &Node) -> String {
         Node::Any => WORD.to_owned(),
         Node::Gap(_) => String::new(),
         Node::Alt(alts) => {
+            // Whole words only: one pair of boundaries around them all.
+            let words: Option<Vec<&str>> = alts
+                .iter()
+                .map(|s| match s.as_slice() {
+                    [El {
+                        node: Node::Lit(l),
+                        optional: false,
+                    }] if l.starts_with(char::is_alphanumeric)
+                        && l.ends_with(char::is_alphanumeric) =>
+                    {
+                        Some(l.as_str())
+                    }
+                    _ => None,
+                })
+                .collect();
+            if let Some(mut words) = words.filter(|w| !w.is_empty()) {
+                words.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+                words.dedup();
+                let escaped: Vec<String> = words.iter().map(|w| escape_words(w)).collect();
+                return format!("(?-u:\\b)(?:{})(?-u:\\b)", escaped.join("|"));
+            }
             let mut parts: Vec<String> = alts.iter().map(|s| seq_regex(s)).collect();
             // Longer alternatives first, so that a match takes the most.
             parts.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
@@ -533,9 +609,9 @@ fn seq_regex(seq: &[El]) -> String {
 
 /// Words so common that they make a poor pre-filter.
 const COMMON: &[&str] = &[
-    "a", "an", "the", "i", "we", "you", "it", "is", "are", "am", "be", "to", "not", "do", "can",
-    "will", "that", "this", "and", "or", "of", "in", "on", "for", "our", "your", "my", "have",
-    "has", "with", "at", "by", "so", "but", "if", "me", "us", "they", "them",
+    "a", "an", "the", "i", "we", "you", "it", "is", "are", "am", "be", "to", "do", "can", "will",
+    "that", "this", "and", "or", "of", "in", "on", "for", "our", "your", "my", "have", "has",
+    "with", "at", "by", "so", "but", "if", "me", "us", "they", "them",
 ];
 
 fn weight(lit: &str) -> usize {
@@ -703,6 +779,16 @@ mod tests {
     }
 
     #[test]
+    fn reports_the_marked_words() {
+        assert_eq!(
+            find("< I promise > ...3 will", "I promise it will be there"),
+            ["i promise"]
+        );
+        assert!(find("< I promise > ...3 will", "I promise we care").is_empty());
+        assert_eq!(find("no < we can't >", "no, we can't"), ["we can not"]);
+    }
+
+    #[test]
     fn allows_a_comma_between_words_and_never_crosses_sentences() {
         assert_eq!(find("no we can't", "No, we can't."), ["no, we can not"]);
         assert!(find("mess~ ... up", "It's a mess. Look up.").is_empty());
@@ -732,6 +818,8 @@ mod tests {
             ("we ...99 go", "a gap is"),
             ("go~past", "inflections are"),
             ("_~", "only words and groups inflect"),
+            ("we > go <", "`<` first"),
+            ("< [we] > go", "no word that must"),
         ] {
             let e = w.compile(bad).expect_err(bad);
             assert!(e.contains(says), "{bad}: {e}");

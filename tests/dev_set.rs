@@ -1,7 +1,12 @@
-//! Precision and recall of the default pack on labelled replies: the shared
-//! dev set (read where it lies, never copied) and the crate's own
-//! paraphrase set. Scored as `../shared/eval/score.py` scores: per reply and
-//! rule, structure rules only on replies marked `structure`.
+//! Precision and recall of the default pack on labelled replies: the three
+//! shared sets (read where they lie, never copied) and the crate's own
+//! paraphrase sets. Scored as `../shared/eval/score.py` scores: per reply
+//! and rule, each rule judged only where the specification applies it —
+//! span rules, `refusal-without-alternative` and `overload` on every reply,
+//! `generic-redirect` on social and chat replies, the structure rules on
+//! email replies marked `structure`. The conversation rules
+//! (`missing-apology`, `late-reply`) are not in the pack yet and are left
+//! out, as `score.py --skip missing-apology,late-reply` does.
 
 #![allow(clippy::print_stderr)]
 
@@ -11,6 +16,8 @@ use std::path::{Path, PathBuf};
 use tactful::{Channel, Checker, Context};
 
 const STRUCTURE: [&str; 3] = ["missing-greeting", "missing-thanks", "missing-closing"];
+const SOCIAL_AND_CHAT: [&str; 1] = ["generic-redirect"];
+const SKIPPED: [&str; 2] = ["missing-apology", "late-reply"];
 
 #[derive(Default, Clone, Copy)]
 struct Counts {
@@ -25,6 +32,30 @@ fn ratio(a: u32, b: u32) -> f64 {
     } else {
         f64::from(a) / f64::from(b)
     }
+}
+
+/// The bar a labelled set must clear.
+struct Bar {
+    precision: f64,
+    recall: f64,
+    /// Every rule with at least `min_positives` labelled positives must
+    /// reach this in both precision and recall.
+    per_rule: f64,
+    min_positives: u32,
+}
+
+/// Whether the specification judges `rule` on a reply.
+fn judged(rule: &str, channel: Channel, structure: bool) -> bool {
+    if SKIPPED.contains(&rule) {
+        return false;
+    }
+    if STRUCTURE.contains(&rule) {
+        return channel == Channel::Email && structure;
+    }
+    if SOCIAL_AND_CHAT.contains(&rule) {
+        return channel != Channel::Email;
+    }
+    true
 }
 
 /// Scores a labelled file; returns per-rule counts and the mistakes.
@@ -50,10 +81,7 @@ fn score(path: &Path) -> (BTreeMap<String, Counts>, Vec<String>) {
             .unwrap_or_default();
         let report = checker.check_with(reply, &Context::channel(channel));
         let fired: BTreeSet<&str> = report.findings().iter().map(|f| f.rule_id()).collect();
-        for rule in &all {
-            if !structure && STRUCTURE.contains(&rule.as_str()) {
-                continue;
-            }
+        for rule in all.iter().filter(|r| judged(r, channel, structure)) {
             let c = counts.entry(rule.clone()).or_default();
             match (
                 fired.contains(rule.as_str()),
@@ -75,8 +103,9 @@ fn score(path: &Path) -> (BTreeMap<String, Counts>, Vec<String>) {
     (counts, mistakes)
 }
 
-fn check_thresholds(path: &Path, overall_p: f64, overall_r: f64, per_rule: f64) {
+fn check_bar(path: &Path, bar: &Bar) {
     let (counts, mistakes) = score(path);
+    eprintln!("== {}", path.display());
     for m in &mistakes {
         eprintln!("{m}");
     }
@@ -91,7 +120,7 @@ fn check_thresholds(path: &Path, overall_p: f64, overall_r: f64, per_rule: f64) 
             "{rule:30} tp {:3} fp {:3} fn {:3}  precision {p:.3}  recall {r:.3}",
             c.tp, c.fp, c.fn_
         );
-        if p < per_rule || r < per_rule {
+        if c.tp + c.fn_ >= bar.min_positives && (p < bar.per_rule || r < bar.per_rule) {
             failures.push(format!("{rule}: precision {p:.3}, recall {r:.3}"));
         }
     }
@@ -100,13 +129,25 @@ fn check_thresholds(path: &Path, overall_p: f64, overall_r: f64, per_rule: f64) 
         ratio(total.tp, total.tp + total.fn_),
     );
     eprintln!("overall: precision {p:.3}, recall {r:.3}");
-    assert!(p >= overall_p, "overall precision {p:.3} < {overall_p}");
-    assert!(r >= overall_r, "overall recall {r:.3} < {overall_r}");
-    assert!(failures.is_empty(), "rules below {per_rule}: {failures:?}");
+    let name = path.display();
+    assert!(
+        p >= bar.precision,
+        "{name}: precision {p:.3} < {}",
+        bar.precision
+    );
+    assert!(r >= bar.recall, "{name}: recall {r:.3} < {}", bar.recall);
+    assert!(
+        failures.is_empty(),
+        "{name}: rules below {}: {failures:?}",
+        bar.per_rule
+    );
 }
 
-fn shared_dev_set() -> Option<PathBuf> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval/dev.jsonl");
+/// A shared labelled set, if it is there.
+fn shared_set(name: &str) -> Option<PathBuf> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/eval")
+        .join(name);
     if path.exists() {
         return Some(path);
     }
@@ -121,9 +162,41 @@ fn shared_dev_set() -> Option<PathBuf> {
 }
 
 #[test]
-fn shared_dev_set_meets_the_bar() {
-    if let Some(path) = shared_dev_set() {
-        check_thresholds(&path, 0.97, 0.95, 0.90);
+fn real_replies_meet_the_bar() {
+    if let Some(path) = shared_set("real-dev.jsonl") {
+        let bar = Bar {
+            precision: 0.95,
+            recall: 0.85,
+            per_rule: 0.80,
+            min_positives: 5,
+        };
+        check_bar(&path, &bar);
+    }
+}
+
+#[test]
+fn second_version_set_meets_the_bar() {
+    if let Some(path) = shared_set("dev2.jsonl") {
+        let bar = Bar {
+            precision: 0.97,
+            recall: 0.95,
+            per_rule: 0.80,
+            min_positives: 5,
+        };
+        check_bar(&path, &bar);
+    }
+}
+
+#[test]
+fn first_set_meets_the_bar() {
+    if let Some(path) = shared_set("dev.jsonl") {
+        let bar = Bar {
+            precision: 0.97,
+            recall: 0.95,
+            per_rule: 0.80,
+            min_positives: 5,
+        };
+        check_bar(&path, &bar);
     }
 }
 
@@ -133,6 +206,12 @@ fn own_paraphrase_sets_meet_the_bar() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/data")
             .join(name);
-        check_thresholds(&path, 0.95, 0.90, 0.75);
+        let bar = Bar {
+            precision: 0.95,
+            recall: 0.90,
+            per_rule: 0.75,
+            min_positives: 1,
+        };
+        check_bar(&path, &bar);
     }
 }

@@ -131,7 +131,8 @@ examples = [{ text = "Please be advised the shop is shut.", fixed = "Here is the
     )
     .expect("parses");
     let checker = Checker::builder().layer(over).build().expect("builds");
-    let report = checker.check("No. Globex is awful. Our SLA is one day. Please be advised.");
+    let report =
+        checker.check("Absolutely not. Globex is awful. Our SLA is one day. Please be advised.");
     let ids: Vec<&str> = report.findings().iter().map(|f| f.rule_id()).collect();
     assert!(!ids.contains(&"blunt-no"), "{ids:?}");
     // The condition still sees the disabled rule's findings.

@@ -34,9 +34,13 @@ fn default_pack_has_every_spec_rule() {
         ("jargon", Clarity, Hint),
         ("shouting", Tone, Warning),
         ("exclamation-overuse", Tone, Hint),
+        ("vague-follow-up", Promises, Hint),
+        ("stiff-phrasing", Tone, Hint),
         ("missing-greeting", Structure, Hint),
         ("missing-thanks", Structure, Hint),
         ("missing-closing", Structure, Hint),
+        ("generic-redirect", Attention, Hint),
+        ("overload", Clarity, Hint),
         ("refusal-without-alternative", Refusal, Warning),
     ];
     let pack = Pack::default_pack().expect("the default pack parses");
