@@ -725,11 +725,14 @@ pub(crate) fn place(
     };
     // A capital right after a full stop with no space ("caused.We") starts
     // a sentence the sentence splitter does not see.
+    let prev = text[..range.start].trim_end_matches(is_space);
+    let prev_token = prev.rsplit(char::is_whitespace).next().unwrap_or("");
     let starts = starts
         || (text[range.start..].starts_with(|c: char| c.is_uppercase())
-            && text[..range.start]
-                .trim_end_matches(is_space)
-                .ends_with(['.', '!', '?', '\n']));
+            && (prev.ends_with(['.', '!', '?', '\n'])
+                // After a link, a capital starts a sentence too.
+                || prev_token.contains("://")
+                || prev_token.starts_with("www.")));
     let mut new = filled.text.trim_matches(is_space).to_owned();
 
     // Advice is read, not applied: it keeps its own wording and
