@@ -687,7 +687,7 @@ fn only_fillers(
         .filter(|w| !w.is_empty() && !w.starts_with('@'))
         .all(|w| {
             let w = w.to_lowercase().replace('’', "'");
-            FILLERS.contains(&w.as_str()) || fillers.iter().any(|f| *f == w)
+            FILLERS.contains(&w.as_str()) || fillers.contains(&w)
         })
 }
 
