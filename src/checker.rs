@@ -616,14 +616,19 @@ fn make_finding<'a>(
             Some(place(&site, t.scope, filled, t.kind(), words))
         })
         .collect();
-    // One span for all: the widest any suggestion needs.
-    let wide = placed.iter().fold(span.clone(), |w, p| {
-        w.start.min(p.span.start)..w.end.max(p.span.end)
-    });
+    // One span for all: the match, widened to what any fix replaces.
+    // Advice is never applied, so it does not widen the span; advice for a
+    // wider stretch is shown as it is.
+    let wide = placed
+        .iter()
+        .filter(|p| p.kind == SuggestionKind::Fix)
+        .fold(span.clone(), |w, p| {
+            w.start.min(p.span.start)..w.end.max(p.span.end)
+        });
     let mut suggestions: Vec<Suggestion<'a>> = placed
         .into_iter()
         .map(|p| {
-            let new = if p.span == wide {
+            let new = if p.span == wide || !(wide.start <= p.span.start && p.span.end <= wide.end) {
                 p.text
             } else {
                 format!(

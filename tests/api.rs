@@ -415,7 +415,9 @@ fn owned_report_outlives_the_draft() {
 #[test]
 fn rules_are_selected_per_check() {
     let c = checker();
-    let text = "No. Calm down, our ETA is Friday and I can send a voucher.";
+    // Under spec v2 a bare "No." before an offer is no refusal: "No," with
+    // a refusal is.
+    let text = "No, we can't refund it. Calm down, our ETA is Friday and I can send a voucher.";
     let all = c.check_with(text, &Context::channel(Channel::Chat));
     assert_eq!(ids(&all), ["blunt-no", "dismissive", "jargon"]);
     let no_jargon = Context::channel(Channel::Chat).disable_category(tactful::Category::Clarity);
