@@ -973,7 +973,11 @@ fn print_fix(
         if left == 0 {
             String::new()
         } else {
-            format!(", {left} {} left", plural("finding", left))
+            let advice = before.advice_only();
+            format!(
+                ", {left} {} left, {advice} with advice only",
+                plural("finding", left)
+            )
         }
     )?;
     // Line starts of the old text; a text ending in a line break has an
