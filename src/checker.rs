@@ -10,6 +10,10 @@ use crate::pack::Pack;
 use crate::pattern::Pattern as Regex;
 use crate::report::{Edit, Finding, Report, Suggestion};
 use crate::rule::{Capitals, Channel, Match, Near, PatternScope, PhraseEntry, Place, Rule};
+use crate::suggest::{
+    has_gap, place, render, template_names, Fill, Placed, Site, SuggestionEntry, SuggestionKind,
+    Words, PLACEHOLDERS,
+};
 use crate::text::{Prepared, ScopeConfig};
 use crate::words::WordCompiler;
 use std::borrow::Cow;
@@ -86,6 +90,10 @@ struct Inner {
     scope: ScopeConfig,
     /// The phrases that conversation features read.
     conv: conv::Phrases,
+    /// The pack's `ordinary-words`: words that sentence case may lower.
+    ordinary: Vec<String>,
+    /// The pack's `fillers`: words a sentence-wide fix may drop.
+    fillers: Vec<String>,
 }
 
 struct Compiled {
@@ -96,7 +104,7 @@ struct Compiled {
     channels: Vec<Channel>,
     kind: Kind,
     exceptions: Vec<CException>,
-    phrase_suggest: Vec<Vec<String>>,
+    phrase_suggest: Vec<Vec<SuggestionEntry>>,
     /// Phrase entries that match only in capitals.
     phrase_caps: Vec<bool>,
     keep_case: Vec<String>,
@@ -139,7 +147,9 @@ enum Kind {
 struct CPattern {
     re: Regex,
     scope: PatternScope,
-    suggest: Vec<String>,
+    suggest: Vec<SuggestionEntry>,
+    /// Whether the pattern has named groups that suggestions fill in.
+    has_named: bool,
     /// A word pattern's own pre-filter (`Some(None)`: none can be made);
     /// `None` for a regular expression, which the rule's `requires` gates.
     gate: Option<Option<u32>>,
@@ -518,6 +528,10 @@ impl Checker {
         gate_findings(&inner.rules, cands, prep, &mut session, true);
 
         // Findings.
+        let words = Words {
+            ordinary: &inner.ordinary,
+            fillers: &inner.fillers,
+        };
         let mut findings = Vec::new();
         for (i, rule) in inner.rules.iter().enumerate() {
             if !reports(i) {
@@ -525,7 +539,7 @@ impl Checker {
             }
             let def = &inner.defs[i];
             for c in &cands[i] {
-                findings.push(make_finding(text, prep, def, rule, c, i, options));
+                findings.push(make_finding(text, prep, def, rule, c, i, options, &words));
             }
         }
         findings.sort_by_key(|(f, i): &(Finding<'a>, usize)| (f.span.start, f.span.end, *i));
@@ -589,6 +603,7 @@ fn gate_findings(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn make_finding<'a>(
     text: &'a str,
     prep: &Prepared,
@@ -597,7 +612,9 @@ fn make_finding<'a>(
     c: &Cand,
     index: usize,
     options: &Context<'_>,
+    words: &Words<'_>,
 ) -> (Finding<'a>, usize) {
+    let ordinary = words.ordinary;
     let span = prep.original(c.range.clone());
     let span = if span.end <= text.len()
         && text.is_char_boundary(span.start)
@@ -607,53 +624,120 @@ fn make_finding<'a>(
     } else {
         0..0
     };
-    let matched = &text[span.clone()];
-    let templates: &[String] = match c.source {
-        Source::Phrase(e) => rule
-            .phrase_suggest
-            .get(e as usize)
-            .filter(|s| !s.is_empty())
-            .unwrap_or(&def.suggestions),
-        Source::Pattern(k) => match &rule.kind {
-            Kind::Span { patterns, .. } => patterns
-                .get(k as usize)
-                .map(|p| p.suggest.as_slice())
+    let (templates, pattern): (&[SuggestionEntry], Option<&CPattern>) = match c.source {
+        Source::Phrase(e) => (
+            rule.phrase_suggest
+                .get(e as usize)
                 .filter(|s| !s.is_empty())
                 .unwrap_or(&def.suggestions),
-            _ => &def.suggestions,
+            None,
+        ),
+        Source::Pattern(k) => match &rule.kind {
+            Kind::Span { patterns, .. } => match patterns.get(k as usize) {
+                Some(p) if !p.suggest.is_empty() => (p.suggest.as_slice(), Some(p)),
+                _ => (&def.suggestions, None),
+            },
+            _ => (&def.suggestions, None),
         },
-        Source::Rule => &def.suggestions,
-        Source::Bare => &[],
+        Source::Rule => (&def.suggestions, None),
+        Source::Bare => (&[], None),
     };
     let message = match &rule.kind {
         Kind::Delay(d) => d.message(&def.message, options),
         _ => Cow::Borrowed(def.message.as_str()),
     };
-    let at_start = !c.range.is_empty() && prep.starts_sentence(c.range.start);
-    let suggestions = templates
+    let captures = match pattern {
+        Some(p) if p.has_named => captures_for(prep, p, &c.range, text),
+        _ => Vec::new(),
+    };
+    let sentence = if c.range.is_empty() {
+        None
+    } else {
+        prep.sentence_of(c.range.start)
+            .map(|i| prep.original(prep.sentences[i].clone()))
+            .filter(|r| r.start <= span.start && span.end <= r.end && r.end <= text.len())
+    };
+    let site = Site {
+        text,
+        span: span.clone(),
+        sentence,
+        starts_sentence: !c.range.is_empty() && prep.starts_sentence(c.range.start),
+    };
+    let fill = Fill {
+        matched: &text[span.clone()],
+        captures: &captures,
+        text,
+        keep_case: &rule.keep_case,
+        ordinary,
+    };
+    let placed: Vec<Placed> = templates
         .iter()
-        .map(|t| {
-            let text: Cow<'a, str> = if span.is_empty() {
-                Cow::Borrowed(t.as_str())
+        .filter_map(|t| {
+            let filled = render(&t.text, &fill);
+            if filled.missing {
+                return None;
+            }
+            Some(place(&site, t.scope, filled, t.kind(), words))
+        })
+        .collect();
+    // One span for all: the match, widened to what any fix replaces.
+    // Advice is never applied, so it does not widen the span; advice for a
+    // wider stretch is shown as it is.
+    let wide = placed
+        .iter()
+        .filter(|p| p.kind == SuggestionKind::Fix)
+        .fold(span.clone(), |w, p| {
+            w.start.min(p.span.start)..w.end.max(p.span.end)
+        });
+    let mut suggestions: Vec<Suggestion<'a>> = placed
+        .into_iter()
+        .map(|p| {
+            let new = if p.span == wide || !(wide.start <= p.span.start && p.span.end <= wide.end) {
+                p.text
             } else {
-                match_case(render(t, matched, &rule.keep_case), at_start)
+                format!(
+                    "{}{}{}",
+                    &text[wide.start..p.span.start],
+                    p.text,
+                    &text[p.span.end..wide.end]
+                )
             };
-            let edit = if span.is_empty() {
+            let edit = if wide.is_empty() {
                 Edit::Insert
-            } else if text.is_empty() {
+            } else if new.is_empty() {
                 Edit::Remove
             } else {
                 Edit::Replace
             };
-            Suggestion { edit, text }
+            Suggestion {
+                edit,
+                text: Cow::Owned(new),
+                kind: p.kind,
+            }
         })
         .collect();
+    // Fixes first; a suggestion that changes nothing is no fix.
+    for s in &mut suggestions {
+        if s.text == text[wide.clone()] {
+            s.kind = SuggestionKind::Advice;
+        }
+    }
+    suggestions.sort_by_key(|s| !s.is_fix());
+    // Advice that says what a fix already does is said once.
+    let mut seen: Vec<Cow<'a, str>> = Vec::new();
+    suggestions.retain(|s| {
+        let new = !seen.contains(&s.text);
+        if new {
+            seen.push(s.text.clone());
+        }
+        new
+    });
     (
         Finding {
             rule: def,
             severity: def.severity,
-            span,
-            matched,
+            span: wide.clone(),
+            matched: &text[wide],
             message,
             suggestions,
         },
@@ -661,117 +745,40 @@ fn make_finding<'a>(
     )
 }
 
-/// Fills a suggestion template.
-fn render<'a>(template: &'a str, matched: &str, keep_case: &[String]) -> Cow<'a, str> {
-    let Some(first) = template.find('{') else {
-        return Cow::Borrowed(template);
+/// The named groups of the pattern match that found `range` (a range of
+/// `norm`), as original byte ranges.
+fn captures_for(
+    prep: &Prepared,
+    p: &CPattern,
+    range: &Range<usize>,
+    text: &str,
+) -> Vec<(String, Range<usize>)> {
+    let (base, hay) = match p.scope {
+        PatternScope::Sentence => match prep.sentence_of(range.start) {
+            Some(i) => {
+                let s = prep.sentences[i].clone();
+                (s.start, &prep.norm[s])
+            }
+            None => return Vec::new(),
+        },
+        _ => (0, prep.norm.as_str()),
     };
-    let mut out = String::with_capacity(template.len() + matched.len());
-    out.push_str(&template[..first]);
-    let mut rest = &template[first..];
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        rest = &rest[open..];
-        let name_end = rest.find('}').map_or(0, |e| e + 1);
-        match &rest[..name_end] {
-            "{matched}" => out.push_str(matched),
-            "{sentence-case}" => out.push_str(&sentence_case(matched, keep_case)),
-            "{lower}" => out.push_str(&matched.to_lowercase()),
-            "{drop-first}" => out.push_str(drop_word(matched, true)),
-            "{drop-last}" => out.push_str(drop_word(matched, false)),
-            "{first-char}" => out.extend(matched.chars().next()),
-            _ => {
-                // Not a placeholder: the brace stands for itself.
-                out.push('{');
-                rest = &rest[1..];
-                continue;
-            }
+    let mut out = Vec::new();
+    p.re.spans_named(hay, |m, named| {
+        if out.is_empty() && base + m.start == range.start && base + m.end == range.end {
+            out = named
+                .into_iter()
+                .filter(|(_, r)| !r.is_empty())
+                .map(|(n, r)| (n, prep.original(base + r.start..base + r.end)))
+                .filter(|(_, r)| {
+                    r.end <= text.len()
+                        && text.is_char_boundary(r.start)
+                        && text.is_char_boundary(r.end)
+                })
+                .collect();
         }
-        rest = &rest[name_end..];
-    }
-    out.push_str(rest);
-    Cow::Owned(out)
-}
-
-/// The text without its first (or last) word and the punctuation and
-/// space that join it to the rest.
-fn drop_word(s: &str, first: bool) -> &str {
-    let is_sep = |c: char| c.is_whitespace() || c == ',';
-    if first {
-        match s.find(is_sep) {
-            Some(i) => s[i..].trim_start_matches(is_sep),
-            None => "",
-        }
-    } else {
-        match s.rfind(is_sep) {
-            Some(i) => s[..i].trim_end_matches(is_sep),
-            None => "",
-        }
-    }
-}
-
-/// Lowercases words written in capitals, except the listed ones and
-/// anything that is not a plain word (links, addresses, codes with digits).
-fn sentence_case(s: &str, keep: &[String]) -> String {
-    let mut out = String::with_capacity(s.len());
-    for chunk in s.split_inclusive(char::is_whitespace) {
-        let plain = !(chunk.contains("://")
-            || chunk.starts_with("www.")
-            || chunk.contains('@')
-            || chunk.chars().any(|c| c.is_ascii_digit()));
-        if !plain {
-            out.push_str(chunk);
-            continue;
-        }
-        let mut word = String::new();
-        let flush = |word: &mut String, out: &mut String| {
-            let core = word.strip_suffix('s').unwrap_or(word);
-            if keep.iter().any(|k| k == core) {
-                out.push_str(word);
-            } else {
-                out.push_str(&word.to_lowercase());
-            }
-            word.clear();
-        };
-        for ch in chunk.chars() {
-            if ch.is_alphanumeric() || ch == '\'' || ch == '&' {
-                word.push(ch);
-            } else {
-                flush(&mut word, &mut out);
-                out.push(ch);
-            }
-        }
-        flush(&mut word, &mut out);
-    }
+    });
     out
-}
-
-/// Capitalises a suggestion at the start of a sentence; elsewhere lowers
-/// a capital that only marked a sentence start.
-fn match_case(s: Cow<'_, str>, at_sentence_start: bool) -> Cow<'_, str> {
-    let Some(first) = s.chars().next() else {
-        return s;
-    };
-    let change = if at_sentence_start {
-        first.is_lowercase()
-    } else {
-        let first_word: &str = s.split([' ', ',']).next().unwrap_or("");
-        let keeps_capital = first_word == "I"
-            || first_word.starts_with("I'")
-            || first_word.chars().filter(|c| c.is_uppercase()).count() > 1;
-        first.is_uppercase() && !keeps_capital
-    };
-    if !change {
-        return s;
-    }
-    let rest = &s[first.len_utf8()..];
-    let mut out: String = if at_sentence_start {
-        first.to_uppercase().collect()
-    } else {
-        first.to_lowercase().collect()
-    };
-    out.push_str(rest);
-    Cow::Owned(out)
 }
 
 /// Runs a pattern; a sentence-scope pattern with required phrases runs
@@ -948,12 +955,19 @@ fn near(prep: &Prepared, c: &Range<usize>, o: &Range<usize>, how: Near) -> bool 
 }
 
 /// Sorts candidates and drops any that overlaps one kept before it
-/// (longest first at the same start).
+/// (longest first at the same start; at the same range a pattern, which is
+/// the more specific and may carry its own suggestions, before a phrase).
 fn dedupe(found: &mut Vec<Cand>) {
     if found.len() < 2 {
         return;
     }
-    found.sort_by_key(|c| (c.range.start, std::cmp::Reverse(c.range.end)));
+    found.sort_by_key(|c| {
+        (
+            c.range.start,
+            std::cmp::Reverse(c.range.end),
+            !matches!(c.source, Source::Pattern(_)),
+        )
+    });
     let mut end = 0;
     let mut first = true;
     found.retain(|c| {
@@ -1310,12 +1324,19 @@ fn compile(pack: Pack) -> Result<Inner, Error> {
                 let templates: Vec<&str> = m.phrases.iter().map(|p| p.phrase()).collect();
                 add_phrases(&mut phrases, slot, &templates)?;
                 phrase_suggest = m.phrases.iter().map(|p| p.suggest().to_vec()).collect();
+                for p in &m.phrases {
+                    ctx.check_suggestions(p.suggest(), &[])?;
+                }
                 phrase_caps = m.phrases.iter().map(PhraseEntry::capitals).collect();
                 let requires = requires_slot(&mut phrases, &m.requires)?;
                 let mut patterns = Vec::new();
                 for p in &m.patterns {
+                    let re = ctx.regex(p.pattern())?;
+                    let groups = re.group_names();
+                    ctx.check_suggestions(p.suggest(), &groups)?;
                     patterns.push(CPattern {
-                        re: ctx.regex(p.pattern())?,
+                        has_named: !groups.is_empty(),
+                        re,
                         scope: p.scope(),
                         suggest: p.suggest().to_vec(),
                         gate: None,
@@ -1424,6 +1445,7 @@ fn compile(pack: Pack) -> Result<Inner, Error> {
             None => None,
             Some(g) => Some(conv::CGate::compile(&ctx.conv(), &mut conv_phrases, g)?),
         };
+        ctx.check_suggestions(&rule.suggestions, &[])?;
         let mut exceptions = Vec::new();
         for ex in &rule.exceptions {
             let slot = list_slot(&mut phrases, &ex.phrases)?;
@@ -1457,6 +1479,16 @@ fn compile(pack: Pack) -> Result<Inner, Error> {
         .map_err(|e| Error::new(ErrorKind::InvalidPhrase, e))?;
     let defs = pack.rules.clone();
     let conv = conv_phrases.build(&scope)?;
+    let ordinary = pack
+        .lists
+        .get("ordinary-words")
+        .map(|l| l.iter().map(|w| w.to_lowercase()).collect())
+        .unwrap_or_default();
+    let fillers = pack
+        .lists
+        .get("fillers")
+        .map(|l| l.iter().map(|w| w.to_lowercase()).collect())
+        .unwrap_or_default();
     Ok(Inner {
         pack,
         defs,
@@ -1464,6 +1496,8 @@ fn compile(pack: Pack) -> Result<Inner, Error> {
         phrases,
         scope,
         conv,
+        ordinary,
+        fillers,
     })
 }
 
@@ -1534,6 +1568,43 @@ impl Ctx<'_> {
         conv::Compiler { ctx: self }
     }
 
+    /// Suggestions must name only placeholders and the pattern's groups,
+    /// and a declared fix must have no gap.
+    fn check_suggestions(&self, list: &[SuggestionEntry], groups: &[String]) -> Result<(), Error> {
+        for s in list {
+            for name in template_names(&s.text) {
+                if !PLACEHOLDERS.contains(&name) && !groups.iter().any(|g| g == name) {
+                    let known = if groups.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" or one of the pattern's groups ({})", groups.join(", "))
+                    };
+                    return Err(self.error(
+                        ErrorKind::InvalidRule,
+                        format!(
+                            "suggestion {:?} uses `{{{name}}}`, which is not a placeholder ({}){known}",
+                            s.text,
+                            PLACEHOLDERS.join(", ")
+                        ),
+                        &s.text,
+                    ));
+                }
+            }
+            if s.declared == Some(SuggestionKind::Fix) && has_gap(&s.text) {
+                return Err(self.error(
+                    ErrorKind::InvalidRule,
+                    format!(
+                        "suggestion {:?} has a gap for the agent to fill, so it cannot be a fix: \
+                         write it as `{{ advice = \"…\" }}`",
+                        s.text
+                    ),
+                    &s.text,
+                ));
+            }
+        }
+        Ok(())
+    }
+
     pub(crate) fn regex(&self, pattern: &str) -> Result<Regex, Error> {
         let expanded = self.vocab.expand_pattern(pattern).map_err(|e| {
             let kind = if e.starts_with("unknown list") {
@@ -1552,7 +1623,7 @@ impl Ctx<'_> {
         &self,
         b: &mut PhraseSetBuilder,
         pattern: &str,
-        suggest: &[String],
+        suggest: &[SuggestionEntry],
     ) -> Result<CPattern, Error> {
         let compiled = self.words.compile(pattern).map_err(|e| {
             let kind = if e.starts_with("unknown list") {
@@ -1564,6 +1635,8 @@ impl Ctx<'_> {
         })?;
         let re = Regex::new_lowered(&compiled.regex, PATTERN_SIZE_LIMIT)
             .map_err(|msg| self.error(ErrorKind::InvalidPattern, msg, pattern))?;
+        let groups = re.group_names();
+        self.check_suggestions(suggest, &groups)?;
         let gate = (!compiled.anchors.is_empty()).then(|| {
             let slot = b.slot();
             for a in compiled.anchors {
@@ -1575,6 +1648,7 @@ impl Ctx<'_> {
             re,
             scope: PatternScope::Text,
             suggest: suggest.to_vec(),
+            has_named: !groups.is_empty(),
             gate: Some(gate),
         })
     }

@@ -79,6 +79,7 @@ mod reply;
 mod report;
 mod rule;
 mod selftest;
+mod suggest;
 mod text;
 mod words;
 
@@ -91,6 +92,7 @@ pub use pack::{Pack, Rule};
 pub use report::{Edit, Finding, OwnedFinding, OwnedReport, Position, ReplyId, Report, Suggestion};
 pub use rule::{Category, Channel, Severity};
 pub use selftest::ExampleFailure;
+pub use suggest::SuggestionKind;
 
 /// The README's examples, run as doctests.
 #[cfg(doctest)]

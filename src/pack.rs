@@ -18,7 +18,7 @@ use crate::error::{Error, ErrorKind, Location};
 pub use crate::rule::{
     Capitals, Category, Channel, ChannelLimits, Condition, Counterexample, Example, Exception,
     Length, Match, Near, PatternEntry, PatternScope, PhraseEntry, Place, Requirement, Rule,
-    Severity, SpanMatch, WordsEntry,
+    Severity, SpanMatch, SuggestionEntry, SuggestionKind, SuggestionScope, WordsEntry,
 };
 use once_cell::sync::Lazy;
 use serde::{Deserialize, Serialize};
@@ -111,7 +111,7 @@ pub struct RuleOverride {
     pub message: Option<String>,
     /// New suggestions, replacing the rule's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suggestions: Option<Vec<String>>,
+    pub suggestions: Option<Vec<SuggestionEntry>>,
     /// New channels, replacing the rule's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channels: Option<Vec<Channel>>,

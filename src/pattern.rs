@@ -18,6 +18,9 @@ pub(crate) struct Pattern {
     /// Whether the pattern has a group named `m`, which narrows a match
     /// to the part that is reported.
     has_m: bool,
+    /// Whether it has named groups other than `m`, which suggestions may
+    /// fill in.
+    has_named: bool,
 }
 
 impl Pattern {
@@ -58,7 +61,53 @@ impl Pattern {
             .group_info()
             .pattern_names(regex_automata::PatternID::ZERO)
             .any(|n| n == Some("m"));
-        Ok(Pattern { re, has_m })
+        let has_named = re
+            .group_info()
+            .pattern_names(regex_automata::PatternID::ZERO)
+            .any(|n| n.is_some_and(|n| n != "m"));
+        Ok(Pattern {
+            re,
+            has_m,
+            has_named,
+        })
+    }
+
+    /// The names of the groups other than `m`.
+    pub fn group_names(&self) -> Vec<String> {
+        self.re
+            .group_info()
+            .pattern_names(regex_automata::PatternID::ZERO)
+            .flatten()
+            .filter(|n| *n != "m")
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// Like [`Pattern::spans`], with the named groups (other than `m`)
+    /// that took part in each match.
+    pub fn spans_named(
+        &self,
+        hay: &str,
+        mut f: impl FnMut(Range<usize>, Vec<(String, Range<usize>)>),
+    ) {
+        if !self.has_named {
+            self.spans(hay, |r| f(r, Vec::new()));
+            return;
+        }
+        let names = self.group_names();
+        for caps in self.re.captures_iter(hay) {
+            let Some(span) = caps
+                .get_group_by_name("m")
+                .or_else(|| caps.get_match().map(|m| m.span()))
+            else {
+                continue;
+            };
+            let named = names
+                .iter()
+                .filter_map(|n| caps.get_group_by_name(n).map(|s| (n.clone(), s.range())))
+                .collect();
+            f(span.range(), named);
+        }
     }
 
     /// Whether the pattern matches anywhere in `hay`.

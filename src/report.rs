@@ -1,6 +1,7 @@
 //! Findings, reports, fixes and scores.
 
 use crate::rule::{Category, Rule, Severity};
+use crate::suggest::SuggestionKind;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::ops::Range;
@@ -20,6 +21,10 @@ pub enum Edit {
 
 /// A suggested rewrite of a finding's span. The text borrows from the
 /// rule where it can.
+///
+/// A suggestion is a fix (applied by [`Report::fixed`] without a person
+/// reading it) or advice (shown, never applied); a finding's fixes come
+/// before its advice.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct Suggestion<'a> {
@@ -27,6 +32,15 @@ pub struct Suggestion<'a> {
     pub edit: Edit,
     /// The new text (empty for a removal).
     pub text: Cow<'a, str>,
+    /// Fix or advice.
+    pub kind: SuggestionKind,
+}
+
+impl Suggestion<'_> {
+    /// Whether "fix all" may apply it.
+    pub fn is_fix(&self) -> bool {
+        self.kind == SuggestionKind::Fix
+    }
 }
 
 /// One problem found in a reply.
@@ -80,9 +94,19 @@ impl<'a> Finding<'a> {
         &self.message
     }
 
-    /// Suggested rewrites, best first; may be empty.
+    /// Suggested rewrites, fixes first, each kind best first; may be empty.
     pub fn suggestions(&self) -> &[Suggestion<'a>] {
         &self.suggestions
+    }
+
+    /// The fix that fixing the reply applies over the span, if any.
+    pub fn fix(&self) -> Option<&Suggestion<'a>> {
+        self.suggestions.iter().find(|s| s.is_fix())
+    }
+
+    /// The suggestions that are advice.
+    pub fn advice(&self) -> impl Iterator<Item = &Suggestion<'a>> {
+        self.suggestions.iter().filter(|s| !s.is_fix())
     }
 }
 
@@ -301,8 +325,8 @@ impl<'a> Report<'a> {
                     utf16_end: pos.utf16_end,
                     matched: f.matched.to_owned(),
                     message: f.message.to_string(),
-                    fix: suggestions.first().cloned(),
-                    advice: Vec::new(),
+                    fix: f.fix().map(|s| s.text.to_string()),
+                    advice: f.advice().map(|s| s.text.to_string()).collect(),
                     suggestions,
                 }
             })
@@ -327,16 +351,13 @@ impl<'a> Report<'a> {
         }
     }
 
-    /// The edits that [`Report::fixed`] applies: the first suggestion of
-    /// each finding that has one, in text order, leaving out any that
-    /// overlaps an edit already taken (the earlier, then more severe,
-    /// finding wins).
+    /// The edits that [`Report::fixed`] applies: the fix of each finding
+    /// that has one (advice is never applied), in text order, leaving out
+    /// any that overlaps an edit already taken (the earlier, then more
+    /// severe, finding wins).
     pub fn fixes(&self) -> Vec<(Range<usize>, &str)> {
-        let mut order: Vec<&Finding<'_>> = self
-            .findings
-            .iter()
-            .filter(|f| !f.suggestions.is_empty())
-            .collect();
+        let mut order: Vec<&Finding<'_>> =
+            self.findings.iter().filter(|f| f.fix().is_some()).collect();
         // At one offset, insertions go first so that a replacement there
         // does not shut them out.
         order.sort_by_key(|f| {
@@ -349,8 +370,10 @@ impl<'a> Report<'a> {
         });
         let mut out: Vec<(Range<usize>, &str)> = Vec::new();
         for f in order {
-            let s = &f.suggestions[0];
-            if out.last().is_some_and(|(last, _)| f.span.start < last.end) {
+            let Some(s) = f.fix() else { continue };
+            if out.last().is_some_and(|(last, _)| {
+                f.span.start < last.end || (f.span.is_empty() && f.span.start == last.start)
+            }) {
                 continue;
             }
             out.push((f.span.clone(), s.text.as_ref()));
@@ -358,7 +381,16 @@ impl<'a> Report<'a> {
         out
     }
 
-    /// The reply with every fix applied.
+    /// How many findings have advice and no fix: what fixing leaves for
+    /// the agent to rewrite.
+    pub fn advice_only(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.fix().is_none() && !f.suggestions.is_empty())
+            .count()
+    }
+
+    /// The reply with every fix applied (advice is never applied).
     pub fn fixed(&self) -> String {
         apply_edits(self.text, &self.fixes())
     }

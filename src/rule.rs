@@ -4,6 +4,7 @@
 //! unknown keys, so a typo in a pack is an error rather than a rule that
 //! silently does nothing.
 
+pub use crate::suggest::{SuggestionEntry, SuggestionKind, SuggestionScope};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -185,11 +186,12 @@ pub struct Rule {
     /// Matches that cancel a finding.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exceptions: Vec<Exception>,
-    /// Replacement texts, best first. Templates: `{matched}`,
-    /// `{sentence-case}`, `{lower}`, `{first-char}`, `{drop-first}` and
-    /// `{drop-last}` (the match without its first or last word).
+    /// What to write instead, best first: fixes and advice (see
+    /// [`SuggestionEntry`]). Templates: `{matched}`, `{sentence-case}`,
+    /// `{lower}`, `{first-char}`, `{drop-first}` and `{drop-last}` (the
+    /// match without its first or last word), and a pattern's named groups.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub suggestions: Vec<String>,
+    pub suggestions: Vec<SuggestionEntry>,
     /// Texts the rule must flag.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub examples: Vec<Example>,
@@ -397,7 +399,7 @@ pub enum WordsEntry {
         words: String,
         /// Suggestions for this pattern, best first.
         #[serde(default)]
-        suggest: Vec<String>,
+        suggest: Vec<SuggestionEntry>,
     },
 }
 
@@ -411,7 +413,7 @@ impl WordsEntry {
     }
 
     /// The entry's own suggestions.
-    pub fn suggest(&self) -> &[String] {
+    pub fn suggest(&self) -> &[SuggestionEntry] {
         match self {
             WordsEntry::Plain(_) => &[],
             WordsEntry::Detailed { suggest, .. } => suggest,
@@ -432,7 +434,7 @@ pub enum PhraseEntry {
         phrase: String,
         /// Suggestions for this phrase, best first.
         #[serde(default)]
-        suggest: Vec<String>,
+        suggest: Vec<SuggestionEntry>,
         /// Match only when written in capitals (a plural `s` aside):
         /// "OOO" but not "Ooo".
         #[serde(default)]
@@ -450,7 +452,7 @@ impl PhraseEntry {
     }
 
     /// The entry's own suggestions.
-    pub fn suggest(&self) -> &[String] {
+    pub fn suggest(&self) -> &[SuggestionEntry] {
         match self {
             PhraseEntry::Plain(_) => &[],
             PhraseEntry::Detailed { suggest, .. } => suggest,
@@ -491,7 +493,7 @@ pub enum PatternEntry {
         scope: PatternScope,
         /// Suggestions for this pattern, best first.
         #[serde(default)]
-        suggest: Vec<String>,
+        suggest: Vec<SuggestionEntry>,
     },
 }
 
@@ -513,7 +515,7 @@ impl PatternEntry {
     }
 
     /// The entry's own suggestions.
-    pub fn suggest(&self) -> &[String] {
+    pub fn suggest(&self) -> &[SuggestionEntry] {
         match self {
             PatternEntry::Plain(_) => &[],
             PatternEntry::Detailed { suggest, .. } => suggest,

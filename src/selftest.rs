@@ -25,8 +25,8 @@ impl fmt::Display for ExampleFailure {
 
 impl Checker {
     /// Runs every enabled rule's examples (each must be flagged by its rule,
-    /// and fixing that rule's findings must give `fixed`, which the rule
-    /// must leave alone) and counterexamples (which the rule must leave
+    /// and applying that rule's fixes, never its advice, must give
+    /// `fixed`, which the rule must leave alone) and counterexamples (which the rule must leave
     /// alone). Returns what failed; an empty list means the pack holds.
     ///
     /// This is how a user's own pack is tested: build a checker from it and
@@ -53,7 +53,7 @@ impl Checker {
                 }
                 let mut edits: Vec<(std::ops::Range<usize>, &str)> = Vec::new();
                 for f in &own {
-                    if let Some(s) = f.suggestions().first() {
+                    if let Some(s) = f.fix() {
                         if edits
                             .last()
                             .is_none_or(|(last, _)| f.span().start >= last.end)
@@ -66,7 +66,7 @@ impl Checker {
                     if ex.fixed.is_some() {
                         failures.push(fail(
                             &ex.text,
-                            "example has `fixed` but no suggestion".into(),
+                            "example has `fixed` but its findings have no fix, only advice".into(),
                         ));
                     }
                     continue;
@@ -80,13 +80,18 @@ impl Checker {
                         ));
                     }
                 }
+                // Findings left as advice may stay; the fixed ones must go.
+                let unfixed = own.len() - edits.len();
                 let again = self.check_with(&fixed, &options);
-                // Fixed means no finding of the rule with something to
-                // fix: a late reply stays late, but needs no second apology.
+                // Fixed means the fixed findings are gone: findings left as
+                // advice may stay, and a finding with nothing to change (a
+                // late reply stays late) needs no second fix.
                 if again
                     .findings()
                     .iter()
-                    .any(|f| f.rule_id() == rule.id && !f.suggestions().is_empty())
+                    .filter(|f| f.rule_id() == rule.id && !f.suggestions().is_empty())
+                    .count()
+                    > unfixed
                 {
                     failures.push(fail(
                         &ex.text,

@@ -98,10 +98,13 @@ fn suggestions_match_case_and_say_what_they_do() {
         s,
         [
             "Let me find the right person to help with this",
-            "let me find the right person to help with this"
+            "Let me find the right person to help with this"
         ]
     );
+    // The second replaces its whole sentence, "Honestly," included.
+    assert_eq!(own[1].matched(), "Honestly, that's not my problem");
     assert!(own.iter().all(|f| f.suggestions()[0].edit == Edit::Replace));
+    assert!(own.iter().all(|f| f.suggestions()[0].is_fix()));
     let report = c.check("Your order is late. It comes Monday.");
     let greeting = report
         .findings()

@@ -87,7 +87,7 @@ pub(crate) fn explain(checker: &Checker, id: &str) -> Result<u8, String> {
         println!();
         println!("Suggests:");
         for s in &rule.suggestions {
-            println!("  {}", s.trim());
+            println!("  {} ({})", s.text.trim(), s.kind().as_str());
         }
     }
     if !rule.examples.is_empty() {

@@ -151,13 +151,20 @@ pub(crate) fn print_report(
                 at = (r.end + 2).min(text.len());
             }
         }
+        // A fix is help ("fix all" applies it); advice is a note for the
+        // agent, never applied.
         for s in f.suggestions().iter().take(3) {
+            let (label, what) = if s.is_fix() {
+                ("help", describe_suggestion(s, f.matched(), span.start == 0))
+            } else {
+                ("note", format!("consider {:?}", s.text.trim()))
+            };
             writeln!(
                 out,
                 "{pad} {} {}: {}",
                 style.paint(BLUE_BOLD, "="),
-                style.paint(BOLD, "help"),
-                describe_suggestion(s, f.matched(), span.start == 0)
+                style.paint(BOLD, label),
+                what
             )?;
         }
         writeln!(out)?;
@@ -218,7 +225,11 @@ pub(crate) fn print_fix(
         if left == 0 {
             String::new()
         } else {
-            format!(", {left} {} left", plural("finding", left))
+            let advice = before.advice_only();
+            format!(
+                ", {left} {} left, {advice} with advice only",
+                plural("finding", left)
+            )
         }
     )?;
     // Line starts of the old text; a text ending in a line break has an

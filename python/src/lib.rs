@@ -274,7 +274,8 @@ impl Checker {
             d.set_item("rationale", &r.rationale)?;
             let channels: Vec<&str> = r.channels.iter().map(|c| c.as_str()).collect();
             d.set_item("channels", channels)?;
-            d.set_item("suggestions", &r.suggestions)?;
+            let suggestions: Vec<&str> = r.suggestions.iter().map(|s| s.text.as_str()).collect();
+            d.set_item("suggestions", suggestions)?;
             let examples = PyList::empty(py);
             for ex in &r.examples {
                 let e = PyDict::new(py);
