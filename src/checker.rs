@@ -1210,6 +1210,15 @@ fn classify(word: &str, caps: &Caps, skipped: bool) -> Tok {
     {
         return Tok::Neutral;
     }
+    // "KUL-SIN", "LHR-JFK": places or routes joined by `-`, every part of
+    // two or three letters, are codes.
+    if word.contains('-')
+        && word
+            .split('-')
+            .all(|p| (2..=3).contains(&p.chars().count()))
+    {
+        return Tok::Neutral;
+    }
     Tok::Counted
 }
 

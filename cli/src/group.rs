@@ -560,7 +560,7 @@ mod tests {
             ("a", "Happy to help with that.", None),
             (
                 "b",
-                "No. Calm down.",
+                "No, we can't do that. Calm down.",
                 Some(("2026-11-01T00:00:00Z", "2026-11-01T00:00:30Z")),
             ),
         ];
@@ -601,7 +601,7 @@ mod tests {
         let mut parts = Vec::new();
         for k in 0..4 {
             let mut g = Groups::new(&c, 60);
-            let text = format!("No. Ticket {k}.");
+            let text = format!("No, we can't reopen ticket {k}.");
             let report = c.check_with(&text, &Context::default());
             g.add(&c, &k.to_string(), &report, Some(120), || None);
             parts.push(g);
