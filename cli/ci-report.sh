@@ -18,4 +18,5 @@ fi
 cargo build -p tactful-cli
 cargo test -p tactful-cli --test report -- --ignored
 (cd cli/tests-e2e && npm ci --no-audit --no-fund)
-node cli/tests-e2e/report.mjs check target/debug/tactful target/report-e2e
+target="${CARGO_TARGET_DIR:-target}"
+node cli/tests-e2e/report.mjs check "$target/debug/tactful" "$target/report-e2e"

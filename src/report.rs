@@ -215,7 +215,7 @@ pub struct OwnedFinding {
 
 /// A reply's id in batch input: a string or a number, written back as it
 /// came.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum ReplyId {
     /// A whole number.
@@ -224,6 +224,35 @@ pub enum ReplyId {
     Number(f64),
     /// A string.
     Text(String),
+}
+
+impl<'de> Deserialize<'de> for ReplyId {
+    /// Reads the id by its JSON type directly: a whole number that fits an
+    /// `i64`, any other number, or a string. (An untagged derive would try
+    /// each variant in turn and build an error for every miss, on every
+    /// line of a batch.)
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl serde::de::Visitor<'_> for Visit {
+            type Value = ReplyId;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string or a number")
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<ReplyId, E> {
+                Ok(ReplyId::Integer(v))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<ReplyId, E> {
+                Ok(i64::try_from(v).map_or(ReplyId::Number(v as f64), ReplyId::Integer))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<ReplyId, E> {
+                Ok(ReplyId::Number(v))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<ReplyId, E> {
+                Ok(ReplyId::Text(v.to_owned()))
+            }
+        }
+        d.deserialize_any(Visit)
+    }
 }
 
 /// A report that owns its data: what a request handler returns, what a
