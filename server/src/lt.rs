@@ -454,12 +454,21 @@ pub fn response(report: &Report<'_>, doc: &Document, language: &'static Language
             let (offset, end) = doc.map_span(pos.utf16_start, pos.utf16_end);
             let span = f.span();
             let rule = f.rule();
+            // LanguageTool clients apply a replacement on a click, so only
+            // fixes are replacements; advice joins the message.
+            let advice: Vec<&str> = f.advice().map(|s| s.text.trim()).collect();
+            let message = if advice.is_empty() {
+                f.message().to_owned()
+            } else {
+                format!("{} Consider: {}", f.message(), advice.join(" / "))
+            };
             Match {
-                message: f.message().to_owned(),
+                message,
                 short_message: category_name(f.category()),
                 replacements: f
                     .suggestions()
                     .iter()
+                    .filter(|s| s.is_fix())
                     .map(|s| Replacement {
                         value: s.text.to_string(),
                     })

@@ -651,3 +651,24 @@ async fn garbage_never_panics() {
         }
     }
 }
+
+#[tokio::test]
+async fn v2_replacements_are_fixes_and_advice_joins_the_message() {
+    let s = state(Config::default());
+    // Running down rivals: its suggestion is advice with a gap to fill.
+    let json = v2(&s, &[("text", "Our competitors are a joke.")]).await;
+    let matches = json["matches"].as_array().unwrap();
+    assert!(!matches.is_empty(), "{json}");
+    for m in matches {
+        for r in m["replacements"].as_array().unwrap() {
+            let value = r["value"].as_str().unwrap();
+            assert!(!value.contains('…') && !value.contains("..."), "{m}");
+        }
+    }
+    assert!(
+        matches
+            .iter()
+            .any(|m| m["message"].as_str().unwrap().contains("Consider: ")),
+        "{json}"
+    );
+}
