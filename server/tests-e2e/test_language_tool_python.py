@@ -64,7 +64,9 @@ def test_rule_selection_and_correct(tool):
         tool.disabled_rules = set()
     corrected = tool.correct(text)
     assert "Calm down" not in corrected
-    assert "not my job" not in corrected
+    # "not my job" has advice only (a gap for the agent to fill), which a
+    # client never gets as a replacement, so correct() leaves it.
+    assert "…" not in corrected and "not my job" in corrected
 
 
 def test_languages():
