@@ -35,8 +35,12 @@ def test_check_gives_the_batch_output_object(checker):
     for f in report["findings"]:
         assert list(f) == FINDING_KEYS
         assert f["matched"] == "Calm down, that's not my job."[f["start"] : f["end"]]
-        assert f["fix"] == (f["suggestions"][0] if f["suggestions"] else None)
+        # The fix, when there is one, is the first suggestion; advice is
+        # the rest of what is never applied.
+        assert f["fix"] is None or f["fix"] == f["suggestions"][0]
         assert isinstance(f["advice"], list)
+        assert f["fix"] not in f["advice"]
+        assert all(a in f["suggestions"] for a in f["advice"])
 
 
 def test_clean_reply_scores_100(checker):
@@ -54,7 +58,7 @@ def test_fix_and_fixed(checker):
 
 
 def test_utf16_offsets_count_surrogate_pairs(checker):
-    text = "😀 That's not my job."
+    text = "😀 Hi. That's not my job."
     f = checker.check(text)["findings"][0]
     assert f["rule"] == "not-my-job"
     assert text.encode("utf-8")[f["start"] : f["end"]].decode() == f["matched"]
@@ -65,14 +69,17 @@ def test_utf16_offsets_count_surrogate_pairs(checker):
 
 def test_conversation_is_accepted(checker):
     report = checker.check(
-        "No. Please DM us.",
+        "No, we can't do that. Please DM us.",
         channel="social",
         customer="my parcel never arrived!!",
         history=[{"role": "customer", "text": "hello?"}, ("agent", "Hi there.")],
         received_at="2026-11-02T09:14:00Z",
         sent_at=datetime(2026, 11, 3, 15, 40, tzinfo=timezone.utc),
     )
-    assert "blunt-no" in [f["rule"] for f in report["findings"]]
+    rules = [f["rule"] for f in report["findings"]]
+    assert "blunt-no" in rules
+    # Sent 30 hours after the customer wrote: the timestamps reached the rules.
+    assert "late-reply" in rules
 
 
 @pytest.mark.parametrize(
