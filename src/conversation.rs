@@ -611,6 +611,9 @@ struct Scratch {
     turn: Prepared,
     turn_hits: Vec<Vec<Hit>>,
     reply_hits: Vec<Vec<Hit>>,
+    /// The slots a scan filled; reused so that reading a message does not
+    /// allocate.
+    touched: Vec<u32>,
 }
 
 thread_local! {
@@ -674,6 +677,7 @@ impl<'a> Session<'a> {
                     customer,
                     &mut s.customer,
                     &mut s.customer_hits,
+                    &mut s.touched,
                 );
                 *ready = true;
             }
@@ -687,7 +691,14 @@ impl<'a> Session<'a> {
     fn with_turn<R>(&mut self, text: &str, f: impl FnOnce(&Read<'_>) -> R) -> R {
         let (phrases, scope) = (self.phrases, self.scope);
         self.scratch(|s, _, _| {
-            read_into(phrases, scope, text, &mut s.turn, &mut s.turn_hits);
+            read_into(
+                phrases,
+                scope,
+                text,
+                &mut s.turn,
+                &mut s.turn_hits,
+                &mut s.touched,
+            );
             f(&Read {
                 prep: &s.turn,
                 hits: &s.turn_hits,
@@ -699,7 +710,7 @@ impl<'a> Session<'a> {
         let phrases = self.phrases;
         self.scratch(|s, _, ready| {
             if !*ready {
-                scan(phrases, reply, &mut s.reply_hits);
+                scan(phrases, reply, &mut s.reply_hits, &mut s.touched);
                 *ready = true;
             }
             f(&s.reply_hits)
@@ -731,7 +742,7 @@ impl<'a> Session<'a> {
     }
 }
 
-fn scan(phrases: &Phrases, prep: &Prepared, hits: &mut Vec<Vec<Hit>>) {
+fn scan(phrases: &Phrases, prep: &Prepared, hits: &mut Vec<Vec<Hit>>, touched: &mut Vec<u32>) {
     let slots = phrases.set.slots();
     if hits.len() < slots {
         hits.resize_with(slots, Vec::new);
@@ -739,10 +750,8 @@ fn scan(phrases: &Phrases, prep: &Prepared, hits: &mut Vec<Vec<Hit>>) {
     for h in hits.iter_mut() {
         h.clear();
     }
-    let mut touched = Vec::new();
-    phrases
-        .set
-        .scan(&prep.norm, &prep.lower, hits, &mut touched);
+    touched.clear();
+    phrases.set.scan(&prep.norm, &prep.lower, hits, touched);
 }
 
 fn read_into(
@@ -751,9 +760,10 @@ fn read_into(
     text: &str,
     prep: &mut Prepared,
     hits: &mut Vec<Vec<Hit>>,
+    touched: &mut Vec<u32>,
 ) {
     prep.prepare(text, scope);
-    scan(phrases, prep, hits);
+    scan(phrases, prep, hits, touched);
 }
 
 // ---------------------------------------------------------------------
